@@ -1,0 +1,69 @@
+"""The command line: one module per noun, each with ``register(subparsers)``, found automatically.
+
+A command module defines ``register(sub: argparse._SubParsersAction) -> None`` and sets, on each
+parser, ``func=handler`` where ``handler(args, services) -> int``. Expected errors end with exit 1
+and a one-line reason on stderr; usage errors exit 2 (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from mfa_console import __version__
+from mfa_console.core.errors import ConsoleError
+
+_SHARED = {"output"}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mfa-console",
+        description="MFA Console. With no command, opens the console window.",
+    )
+    parser.add_argument("--version", action="version", version=f"mfa-console {__version__}")
+    parser.add_argument("--data", metavar="PATH_OR_URL",
+                        help="the data file (default: MFA_CONSOLE_DATA, else the user data folder)")
+    parser.add_argument("--screenshot", metavar="FILE.png",
+                        help="render the main window offscreen to a PNG and exit")
+    parser.add_argument("--pane", metavar="NAME", help="with --screenshot: the pane to show")
+    parser.add_argument("--size", metavar="WxH", default="1200x760",
+                        help="with --screenshot: the window size (default 1200x760)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in command_modules():
+        module.register(sub)
+    return parser
+
+
+def command_modules() -> list:  # type: ignore[type-arg]
+    package = importlib.import_module(__name__)
+    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name not in _SHARED)
+    return [importlib.import_module(f"{__name__}.{name}") for name in names]
+
+
+def run(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from mfa_console.ui.launch import launch
+
+        return launch(args)
+    from mfa_console.app import open_services
+
+    try:
+        services = open_services(args.data)
+    except ConsoleError as exc:
+        print(f"mfa-console: {exc}", file=sys.stderr)
+        return 1
+    try:
+        return int(args.func(args, services))
+    except ConsoleError as exc:
+        print(f"mfa-console: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("mfa-console: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        services.close()

@@ -1,0 +1,211 @@
+"""Open the data file: resolve its location, refuse what we must not touch, migrate, hand out sessions.
+
+Opening is careful: a file that is not SQLite, is corrupt, or was written by a newer program is
+refused *before* anything is written to it (even the WAL switch writes to the header). A lock held
+too long by another process is reported rather than waited on forever.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from mfa_console.core import paths
+from mfa_console.core.errors import DataFileError, DataFileLockedError
+from mfa_console.core.db import migrate
+from mfa_console.core.db.models import Meta
+
+BUSY_TIMEOUT_MS = 5000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+_LOCKED_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+_CORRUPT_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+_UNREADABLE_CODES = {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_READONLY}
+
+
+def resolve_url(data: str | os.PathLike[str] | None = None) -> str:
+    """The SQLAlchemy URL for ``--data`` (a path or URL), ``MFA_CONSOLE_DATA``, or the default file."""
+    text = os.fspath(data) if data else os.environ.get(paths.DATA_ENV) or ""
+    if not text:
+        text = os.fspath(paths.default_data_file())
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+@dataclass
+class Database:
+    """An open, migrated data file. ``read()`` and ``write()`` give one session per unit of work."""
+
+    url: str
+    engine: Engine
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    @property
+    def display_name(self) -> str:
+        path = self.path
+        return str(path) if path else make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with translate_errors(self), Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose transaction takes the write lock up front and commits at the end."""
+        with translate_errors(self):
+            with self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+                with Session(bind=conn, expire_on_commit=False) as session:
+                    yield session
+                    session.commit()
+                conn.commit()
+
+    def install_id(self) -> str:
+        with self.read() as session:
+            return session.execute(select(Meta.value).where(Meta.key == "install_id")).scalar_one()
+
+    def schema_revision(self) -> str:
+        with self.engine.connect() as conn:
+            return ",".join(sorted(migrate.current_revisions(conn)))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def translate_errors(db: Database | str) -> Iterator[None]:
+    """Turn SQLite's locked / corrupt / unreadable failures into errors a person can act on."""
+    name = db.display_name if isinstance(db, Database) else db
+    try:
+        yield
+    except DBAPIError as exc:
+        raise _translated(exc.orig, name) from exc
+    except sqlite3.DatabaseError as exc:
+        raise _translated(exc, name) from exc
+
+
+def _translated(orig: BaseException | None, name: str) -> Exception:
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is None:
+        return orig if isinstance(orig, Exception) else RuntimeError(str(orig))
+    base = code & 0xFF
+    if base in _LOCKED_CODES:
+        return DataFileLockedError(
+            f"The data file {name} is locked by another program (waited "
+            f"{BUSY_TIMEOUT_MS // 1000} s).",
+            hint="Close the other console or wait for its operation to finish, then try again.",
+        )
+    if base in _CORRUPT_CODES:
+        return DataFileError(
+            f"The data file {name} is damaged or is not an MFA Console data file. It was left "
+            "untouched.",
+            hint="Restore it from a backup (File > Restore...) or open another file with --data.",
+        )
+    if base in _UNREADABLE_CODES:
+        return DataFileError(
+            f"The data file {name} cannot be opened for reading and writing.",
+            hint="Check that the file and its folder exist and that you may read and write them.",
+        )
+    return orig if isinstance(orig, Exception) else RuntimeError(str(orig))
+
+
+def open_database(data: str | os.PathLike[str] | None = None, *, upgrade: bool = True) -> Database:
+    """Open (creating if new) the data file, refuse what must not be touched, apply migrations."""
+    url = resolve_url(data)
+    path = sqlite_path(url)
+    if path is not None:
+        _check_sqlite_file(path)
+    engine = _create_engine(url)
+    db = Database(url, engine)
+    try:
+        with translate_errors(db), engine.connect() as conn:
+            migrate.check_not_newer(conn, db.display_name)
+            if upgrade:
+                migrate.upgrade(conn)
+                conn.commit()
+    except BaseException:
+        engine.dispose()
+        raise
+    return db
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not SQLite or is too new, reading it only (nothing is written)."""
+    if not path.exists():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DataFileError(
+                f"Cannot create the folder for the data file {path}: {exc.strerror}.",
+                hint="Choose another location with --data or MFA_CONSOLE_DATA.",
+            ) from None
+        return
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DataFileError(
+            f"Cannot read the data file {path}: {exc.strerror}.",
+            hint="Check that you may read and write the file and its folder.",
+        ) from None
+    if header and header != SQLITE_HEADER:
+        raise DataFileError(
+            f"{path} is not an MFA Console data file (it is not an SQLite database). It was left "
+            "untouched.",
+            hint="Open the right file with --data, or restore a backup.",
+        )
+    if header:
+        with translate_errors(str(path)):
+            conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                migrate.check_not_newer_raw(conn, str(path))
+            finally:
+                conn.close()
+
+
+def _create_engine(url: str) -> Engine:
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    # Take transaction control from the driver so that BEGIN IMMEDIATE is possible (SQLAlchemy's
+    # documented recipe for pysqlite).
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _on_sqlite_begin(conn: Any) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")

@@ -1,0 +1,1 @@
+"""Alembic revisions of the data file (run from code by ``mfa_console.core.db.migrate``)."""

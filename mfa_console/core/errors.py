@@ -1,0 +1,64 @@
+"""The family of expected errors: things that go wrong in the environment, not bugs.
+
+Every expected error carries a message a person can act on. The UI shows it in a message box, the
+command line prints it on one line, the service logs it. Anything that is not a ``ConsoleError`` is
+a bug and reaches the crash dialog with its traceback.
+"""
+
+from __future__ import annotations
+
+
+class ConsoleError(Exception):
+    """An expected failure with a message that says what happened and what to do."""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}".strip()
+
+
+class ValidationError(ConsoleError):
+    """Input that cannot be accepted; ``problems`` maps a field name to its reason."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = dict(problems)
+        text = "; ".join(f"{field}: {reason}" for field, reason in self.problems.items())
+        super().__init__(text)
+
+
+class NotFoundError(ConsoleError):
+    """The record asked for does not exist (or no longer exists)."""
+
+
+class AlreadyExistsError(ConsoleError):
+    """A record with the same unique key exists already."""
+
+
+class ConcurrentEditError(ConsoleError):
+    """The record changed since it was read; saving would overwrite someone else's change."""
+
+
+class DataFileError(ConsoleError):
+    """The data file cannot be opened: unreadable, corrupt or not a data file. Left untouched."""
+
+
+class SchemaTooNewError(DataFileError):
+    """The data file was written by a newer MFA Console than this one."""
+
+
+class DataFileLockedError(DataFileError):
+    """Another process holds a lock on the data file for longer than we are willing to wait."""
+
+
+class SecretsUnavailableError(ConsoleError):
+    """No usable OS keyring: secrets cannot be stored or read."""
+
+
+class CancelledError(ConsoleError):
+    """The administrator cancelled a long operation; nothing half-written was left behind."""
+
+    def __init__(self, message: str = "Cancelled.") -> None:
+        super().__init__(message)

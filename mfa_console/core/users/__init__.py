@@ -1,0 +1,1 @@
+"""Users enrolled for two-step verification: records, validation, phones, PINs, service."""

@@ -1,0 +1,105 @@
+"""Start the GUI: QApplication, crash handler, open the data file, main window or screenshot."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from types import TracebackType
+
+from mfa_console.core import paths
+from mfa_console.core.errors import ConsoleError
+
+log = logging.getLogger(__name__)
+
+
+def _parse_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise SystemExit(f"mfa-console: --size takes WIDTHxHEIGHT, e.g. 1200x760, not {text!r}")
+    return width, height
+
+
+def launch(args: argparse.Namespace) -> int:
+    if args.screenshot:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    from mfa_console.app import open_services
+    from mfa_console.ui import messages
+    from mfa_console.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("MFA Console")
+    app.setOrganizationName("MFA Console")
+    sys.excepthook = _crash_handler
+    try:
+        services = open_services(args.data)
+    except ConsoleError as exc:
+        if args.screenshot:
+            print(f"mfa-console: {exc}", file=sys.stderr)
+        else:
+            messages.error(None, "Cannot open the data file", exc)
+        return 1
+    state = _ui_state(args.screenshot)
+    window = MainWindow(services, state)
+    if args.screenshot:
+        return _screenshot(app, window, args)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        services.close()
+
+
+def _ui_state(ephemeral: bool):  # type: ignore[no-untyped-def]
+    """Window geometry and last pane, kept apart from the data file's settings."""
+    from PySide6.QtCore import QSettings
+
+    if ephemeral:
+        return QSettings(os.devnull, QSettings.Format.IniFormat)
+    directory = paths.config_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    return QSettings(str(directory / "ui-state.ini"), QSettings.Format.IniFormat)
+
+
+def _screenshot(app, window, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    from mfa_console.ui.panes.registry import pane_spec
+
+    width, height = _parse_size(args.size)
+    window.resize(width, height)
+    if args.pane:
+        try:
+            window.show_pane(pane_spec(args.pane).key)
+        except KeyError as exc:
+            print(f"mfa-console: {exc.args[0]}", file=sys.stderr)
+            return 2
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+    ok = window.grab().save(args.screenshot)
+    window.close()
+    window.services.close()
+    if not ok:
+        print(f"mfa-console: cannot write {args.screenshot}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _crash_handler(
+    kind: type[BaseException], value: BaseException, tb: TracebackType | None
+) -> None:
+    """A bug reached the event loop: log it with its traceback and tell the administrator."""
+    text = "".join(traceback.format_exception(kind, value, tb))
+    log.critical("Unexpected error:\n%s", text)
+    if isinstance(value, ConsoleError):
+        from mfa_console.ui import messages
+
+        messages.error(None, "MFA Console", value)
+        return
+    from mfa_console.ui.dialogs.crash import CrashDialog
+
+    CrashDialog(text).exec()

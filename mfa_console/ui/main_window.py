@@ -1,0 +1,141 @@
+"""The main window: left navigation, stacked panes (built on first show), menus. Kept small."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, QSize, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QStackedWidget,
+    QStyle,
+    QWidget,
+)
+
+from mfa_console.app import Services
+from mfa_console.ui.panes.registry import PANES, PaneSpec, pane_factory
+
+
+class MainWindow(QMainWindow):
+    pane_changed = Signal(str)
+
+    def __init__(self, services: Services, state: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self._state = state
+        self._panes: dict[str, QWidget] = {}
+        self.setWindowTitle(f"MFA Console - {services.db.display_name}")
+        self._nav = self._build_navigation()
+        self._stack = QStackedWidget()
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._nav)
+        layout.addWidget(self._stack, 1)
+        self.setCentralWidget(central)
+        self.menus: dict[str, QMenu] = {}
+        self._build_menus()
+        self.statusBar().addPermanentWidget(QLabel(f"Data file: {services.db.display_name}"))
+        self._restore_state()
+
+    # Navigation ----------------------------------------------------------------------------
+    def _build_navigation(self) -> QListWidget:
+        nav = QListWidget()
+        nav.setObjectName("navigation")
+        nav.setIconSize(QSize(24, 24))
+        nav.setFixedWidth(200)
+        nav.setSpacing(2)
+        for spec in PANES:
+            icon = self.style().standardIcon(getattr(QStyle.StandardPixmap, spec.icon))
+            item = QListWidgetItem(icon, spec.title)
+            item.setToolTip(spec.summary)
+            nav.addItem(item)
+        nav.currentRowChanged.connect(self._on_nav_row_changed)
+        return nav
+
+    def show_pane(self, key: str) -> QWidget:
+        """Show the pane ``key`` (building it on first use) and return it."""
+        row = next(i for i, spec in enumerate(PANES) if spec.key == key)
+        self._nav.setCurrentRow(row)
+        return self._panes[key]
+
+    def pane(self, key: str) -> QWidget:
+        if key not in self._panes:
+            spec = next(spec for spec in PANES if spec.key == key)
+            self._panes[key] = self._create_pane(spec)
+        return self._panes[key]
+
+    def _create_pane(self, spec: PaneSpec) -> QWidget:
+        widget: QWidget = pane_factory(spec)(self.services, parent=self)
+        widget.setObjectName(f"pane-{spec.key}")
+        self._stack.addWidget(widget)
+        return widget
+
+    def _on_nav_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        spec = PANES[row]
+        self._stack.setCurrentWidget(self.pane(spec.key))
+        self._state.setValue("window/last_pane", spec.key)
+        self.pane_changed.emit(spec.key)
+
+    @property
+    def current_pane_key(self) -> str:
+        return PANES[max(self._nav.currentRow(), 0)].key
+
+    # Menus ---------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        for title in ("&File", "&Tools", "&Help"):
+            self.menus[title.replace("&", "")] = bar.addMenu(title)
+        self.add_action("File", "E&xit", self.close, QKeySequence.StandardKey.Quit)
+        self.add_action("Help", "&About MFA Console", self._on_about)
+
+    def add_action(
+        self,
+        menu: str,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        *,
+        before_exit: bool = True,
+    ) -> QAction:
+        """Add a menu action; File actions go above Exit unless ``before_exit`` is False."""
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        target = self.menus[menu]
+        actions = target.actions()
+        if menu == "File" and before_exit and actions:
+            target.insertAction(actions[-1], action)
+        else:
+            target.addAction(action)
+        return action
+
+    def _on_about(self) -> None:
+        from mfa_console.ui.dialogs.about import AboutDialog
+
+        AboutDialog(self.services, self).exec()
+
+    # State ---------------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        geometry = self._state.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+        else:
+            self.resize(1200, 760)
+        last = str(self._state.value("window/last_pane", "users"))
+        keys = [spec.key for spec in PANES]
+        self.show_pane(last if last in keys else "users")
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self._state.setValue("window/geometry", self.saveGeometry())
+        self._state.sync()
+        super().closeEvent(event)

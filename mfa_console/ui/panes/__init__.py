@@ -1,0 +1,1 @@
+"""Panes of the console (one per module)."""

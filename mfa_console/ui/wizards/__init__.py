@@ -1,0 +1,1 @@
+"""Wizards of the console (one per module)."""

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install everything the tests need (Debian packages as root, Python packages in .venv), then run
+# ruff, mypy and the whole test suite inside a private D-Bus session with a real Secret Service
+# keyring. Extra arguments go to pytest, e.g. scripts/test.sh -k users -x
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-system-packages.sh test
+
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[test]'
+
+echo "== ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "== mypy"
+.venv/bin/mypy
+echo "== pytest"
+exec dbus-run-session -- scripts/with-keyring.sh .venv/bin/python -m pytest "$@"

@@ -1,0 +1,52 @@
+"""Shared fixtures: a real SQLite data file per test, services over it, Qt offscreen, messages.
+
+Service fixtures (slapd, Samba AD, SMTP) live in ``tests/services/`` and start real servers; the
+keyring is the real Secret Service that scripts/test.sh starts in a private D-Bus session.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("MFA_CONSOLE_LOG_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "mfa-console-test-logs"))
+
+from mfa_console.app import Services, open_services  # noqa: E402
+
+
+@pytest.fixture
+def data_file(tmp_path: Path) -> Path:
+    return tmp_path / "console.db"
+
+
+@pytest.fixture
+def services(data_file: Path) -> Iterator[Services]:
+    svc = open_services(data_file)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "config"
+    monkeypatch.setenv("MFA_CONSOLE_CONFIG_DIR", str(path))
+    return path
+
+
+@pytest.fixture
+def messages(monkeypatch: pytest.MonkeyPatch) -> list:  # type: ignore[type-arg]
+    """Record message boxes instead of showing them; questions are answered Yes."""
+    from mfa_console.ui import messages as module
+
+    shown: list[module.Message] = []
+
+    def handler(_parent: object, message: module.Message) -> bool:
+        shown.append(message)
+        return True
+
+    monkeypatch.setattr(module.MessageSink, "handler", staticmethod(handler))
+    return shown
