@@ -40,5 +40,5 @@ class Services:
 
 
 def open_services(data: str | os.PathLike[str] | None = None) -> Services:
-    """Open ``data`` (path or URL; else MFA_CONSOLE_DATA; else the default file) and build services."""
+    """Open ``data`` (path or URL, else MFA_CONSOLE_DATA, else the default) and build services."""
     return Services(open_database(data))

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-os.environ.setdefault("MFA_CONSOLE_LOG_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "mfa-console-test-logs"))
+os.environ.setdefault(
+    "MFA_CONSOLE_LOG_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "mfa-console-test-logs")
+)
 
-from mfa_console.app import Services, open_services  # noqa: E402
+from mfa_console.app import Services, open_services
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import argparse
 import importlib
 import pkgutil
 import sys
+from types import ModuleType
 
 from mfa_console import __version__
 from mfa_console.core.errors import ConsoleError
@@ -24,20 +25,30 @@ def build_parser() -> argparse.ArgumentParser:
         description="MFA Console. With no command, opens the console window.",
     )
     parser.add_argument("--version", action="version", version=f"mfa-console {__version__}")
-    parser.add_argument("--data", metavar="PATH_OR_URL",
-                        help="the data file (default: MFA_CONSOLE_DATA, else the user data folder)")
-    parser.add_argument("--screenshot", metavar="FILE.png",
-                        help="render the main window offscreen to a PNG and exit")
+    parser.add_argument(
+        "--data",
+        metavar="PATH_OR_URL",
+        help="the data file (default: MFA_CONSOLE_DATA, else the user data folder)",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="FILE.png",
+        help="render the main window offscreen to a PNG and exit",
+    )
     parser.add_argument("--pane", metavar="NAME", help="with --screenshot: the pane to show")
-    parser.add_argument("--size", metavar="WxH", default="1200x760",
-                        help="with --screenshot: the window size (default 1200x760)")
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        default="1200x760",
+        help="with --screenshot: the window size (default 1200x760)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in command_modules():
         module.register(sub)
     return parser
 
 
-def command_modules() -> list:  # type: ignore[type-arg]
+def command_modules() -> list[ModuleType]:
     package = importlib.import_module(__name__)
     names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name not in _SHARED)
     return [importlib.import_module(f"{__name__}.{name}") for name in names]

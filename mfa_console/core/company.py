@@ -50,8 +50,12 @@ class CompanySettings:
         for name in ("when_internet_not_accessible", "when_user_disabled"):
             if getattr(self, name) not in AUTH_FALLBACKS:
                 problems[name] = "choose Fail Authentication or Succeed Authentication"
-        for name in ("language_phone_call", "language_text_message", "language_mobile_app",
-                     "language_oath_token"):
+        for name in (
+            "language_phone_call",
+            "language_text_message",
+            "language_mobile_app",
+            "language_oath_token",
+        ):
             if getattr(self, name) not in LANGUAGES:
                 problems[name] = f"unknown language {getattr(self, name)!r}"
         if self.default_country_code not in {code for code, _ in country_codes()}:

@@ -1,8 +1,9 @@
 """Declared, typed, validated settings stored in the data file.
 
 A settings group is a frozen dataclass with a ``SECTION`` name and a ``validate()`` method raising
-``ValidationError``. Each field is stored as one row ``section.field`` holding JSON, so a feature can
-add settings without a schema change, and an old file simply yields the defaults for new fields.
+``ValidationError``. Each field is stored as one row ``section.field`` holding JSON, so a
+feature can add settings without a schema change, and an old file yields the defaults for new
+fields.
 Widgets never validate on their own: they call ``validate()`` (through ``SettingsStore.save``).
 """
 

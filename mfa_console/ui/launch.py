@@ -19,7 +19,9 @@ def _parse_size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in text.lower().split("x"))
     except ValueError:
-        raise SystemExit(f"mfa-console: --size takes WIDTHxHEIGHT, e.g. 1200x760, not {text!r}")
+        raise SystemExit(
+            f"mfa-console: --size takes WIDTHxHEIGHT, e.g. 1200x760, not {text!r}"
+        ) from None
     return width, height
 
 

@@ -128,14 +128,14 @@ class MainWindow(QMainWindow):
     def _restore_state(self) -> None:
         geometry = self._state.value("window/geometry")
         if geometry is not None:
-            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+            self.restoreGeometry(geometry)
         else:
             self.resize(1200, 760)
         last = str(self._state.value("window/last_pane", "users"))
         keys = [spec.key for spec in PANES]
         self.show_pane(last if last in keys else "users")
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self._state.setValue("window/geometry", self.saveGeometry())
         self._state.sync()
         super().closeEvent(event)

@@ -41,7 +41,7 @@ def _show(parent: QWidget | None, message: Message) -> bool:
 
 
 class MessageSink:
-    handler: Handler = staticmethod(_show)  # type: ignore[assignment]
+    handler: Handler = staticmethod(_show)
 
 
 def info(parent: QWidget | None, title: str, text: str, detail: str = "") -> None:

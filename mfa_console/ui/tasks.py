@@ -1,4 +1,4 @@
-"""Run core work off the GUI thread: progress, cancel, and the result or error back on the GUI thread.
+"""Run core work off the GUI thread: progress, cancel, result or error back on the GUI thread.
 
 ``run_task(parent, fn, ...)`` calls ``fn(progress)`` on a worker thread. ``progress`` is a
 ``CancelToken`` (the core progress protocol). A progress dialog appears only if the work lasts
@@ -47,7 +47,7 @@ class _Runnable(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn(self.token)
-        except BaseException as exc:  # noqa: BLE001 - every failure must reach the GUI thread
+        except BaseException as exc:
             if not isinstance(exc, ConsoleError):
                 log.error("Task failed:\n%s", "".join(traceback.format_exception(exc)))
             self.signals.failed.emit(exc)
@@ -112,7 +112,7 @@ def run_task(
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     if not cancellable:
-        dialog.setCancelButton(None)  # type: ignore[arg-type]
+        dialog.setCancelButton(None)
     dialog.canceled.connect(task.cancel)
 
     def on_progress(done: int, total: int, text: str) -> None:

@@ -1,4 +1,4 @@
-"""The real OS keyring (Secret Service under D-Bus in the test command) stores secrets per data file."""
+"""The real OS keyring (Secret Service under D-Bus) stores secrets per data file."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Open the data file: resolve its location, refuse what we must not touch, migrate, hand out sessions.
+"""Open the data file: find it, refuse what we must not touch, migrate, hand out sessions.
 
 Opening is careful: a file that is not SQLite, is corrupt, or was written by a newer program is
 refused *before* anything is written to it (even the WAL switch writes to the header). A lock held
@@ -21,9 +21,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from mfa_console.core import paths
-from mfa_console.core.errors import DataFileError, DataFileLockedError
 from mfa_console.core.db import migrate
 from mfa_console.core.db.models import Meta
+from mfa_console.core.errors import DataFileError, DataFileLockedError
 
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -34,7 +34,7 @@ _UNREADABLE_CODES = {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLIT
 
 
 def resolve_url(data: str | os.PathLike[str] | None = None) -> str:
-    """The SQLAlchemy URL for ``--data`` (a path or URL), ``MFA_CONSOLE_DATA``, or the default file."""
+    """The SQLAlchemy URL for ``--data`` (path or URL), ``MFA_CONSOLE_DATA``, or the default."""
     text = os.fspath(data) if data else os.environ.get(paths.DATA_ENV) or ""
     if not text:
         text = os.fspath(paths.default_data_file())
@@ -46,7 +46,11 @@ def resolve_url(data: str | os.PathLike[str] | None = None) -> str:
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or not parsed.database
+        or parsed.database == ":memory:"
+    ):
         return None
     return Path(parsed.database)
 
@@ -75,12 +79,13 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose transaction takes the write lock up front and commits at the end."""
-        with translate_errors(self):
-            with self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
-                with Session(bind=conn, expire_on_commit=False) as session:
-                    yield session
-                    session.commit()
-                conn.commit()
+        with (
+            translate_errors(self),
+            self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn,
+            Session(bind=conn, expire_on_commit=False) as session,
+        ):
+            yield session
+            session.commit()
 
     def install_id(self) -> str:
         with self.read() as session:
@@ -178,7 +183,9 @@ def _check_sqlite_file(path: Path) -> None:
         )
     if header:
         with translate_errors(str(path)):
-            conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = sqlite3.connect(
+                f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+            )
             try:
                 migrate.check_not_newer_raw(conn, str(path))
             finally:

@@ -1,4 +1,4 @@
-"""Alembic, driven from code: the revisions ship inside the package and run when a file is opened."""
+"""Alembic, driven from code: revisions ship inside the package and run when a file is opened."""
 
 from __future__ import annotations
 

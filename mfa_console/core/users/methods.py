@@ -22,8 +22,12 @@ MODES: dict[str, dict[str, str]] = {
     "oath-token": {"standard": "Standard"},
 }
 
-DEFAULT_MODE = {"phone-call": "standard", "text-message": "otp", "mobile-app": "standard",
-                "oath-token": "standard"}
+DEFAULT_MODE = {
+    "phone-call": "standard",
+    "text-message": "otp",
+    "mobile-app": "standard",
+    "oath-token": "standard",
+}
 
 PIN_MODES = frozenset({"pin", "otp-pin", "two-way-otp-pin"})
 

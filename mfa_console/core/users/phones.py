@@ -39,8 +39,10 @@ class Phone:
     extension: str = ""
 
 
-def parse_phone(text: str, country_code: int = DEFAULT_COUNTRY_CODE, extension: str = "") -> Phone | None:
-    """Parse ``text`` (None when blank); an extension in the text is used if ``extension`` is empty."""
+def parse_phone(
+    text: str, country_code: int = DEFAULT_COUNTRY_CODE, extension: str = ""
+) -> Phone | None:
+    """Parse ``text`` (None if blank); an extension in the text counts if ``extension`` is empty."""
     text = text.strip()
     extension = extension.strip()
     if not text:

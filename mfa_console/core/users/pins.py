@@ -45,9 +45,9 @@ def weakness(pin: str, phones: Iterable[str | None] = ()) -> str | None:
     for i in range(len(pin) - 2):
         a, b, c = (int(d) for d in pin[i : i + 3])
         if a == b == c:
-            return f"it repeats a digit three times ({pin[i:i + 3]})"
+            return f"it repeats a digit three times ({pin[i : i + 3]})"
         if b - a == c - b and abs(b - a) == 1:
-            return f"it has three sequential digits ({pin[i:i + 3]})"
+            return f"it has three sequential digits ({pin[i : i + 3]})"
     for phone in phones:
         digits = "".join(ch for ch in phone or "" if ch.isdigit())
         for i in range(len(pin) - 3):

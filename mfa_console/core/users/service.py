@@ -26,10 +26,26 @@ from mfa_console.core.users.validation import normalize
 
 # Fields shown in the audit trail (secrets and bookkeeping left out).
 AUDITED = (
-    "username", "first_name", "last_name", "email", "user_group", "phone", "extension",
-    "backup_phone", "backup_extension", "method", "mode", "language_phone_call",
-    "language_text_message", "language_mobile_app", "language_oath_token", "enabled",
-    "pin_change_required", "source", "directory_id", "dn",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "user_group",
+    "phone",
+    "extension",
+    "backup_phone",
+    "backup_extension",
+    "method",
+    "mode",
+    "language_phone_call",
+    "language_text_message",
+    "language_mobile_app",
+    "language_oath_token",
+    "enabled",
+    "pin_change_required",
+    "source",
+    "directory_id",
+    "dn",
 )
 
 
@@ -139,8 +155,9 @@ class UserService:
                 row.updated_at, row.updated_by = utcnow(), audit.current_actor()
                 row.version += 1
                 action = "user.enable" if enabled else "user.disable"
-                audit.record(session, action, row.username, {"enabled": not enabled},
-                             {"enabled": enabled})
+                audit.record(
+                    session, action, row.username, {"enabled": not enabled}, {"enabled": enabled}
+                )
                 changed += 1
         return changed
 
@@ -168,8 +185,9 @@ class UserService:
             setattr(row, name, value)
         if pin is not None:
             row.pin_hash = pins.hash_pin(pin)
-            row.pin_history = pins.push_history(row.pin_history or "[]", row.pin_hash,
-                                                company.pin_history)
+            row.pin_history = pins.push_history(
+                row.pin_history or "[]", row.pin_hash, company.pin_history
+            )
             row.pin_changed_at = utcnow()
         elif row.pin_history is None:
             row.pin_history = "[]"
@@ -186,7 +204,9 @@ class UserService:
 
     @staticmethod
     def _row_by_name(session: Session, username: str) -> UserRow:
-        row = session.scalar(select(UserRow).where(UserRow.username_key == username.strip().lower()))
+        row = session.scalar(
+            select(UserRow).where(UserRow.username_key == username.strip().lower())
+        )
         if row is None:
             raise NotFoundError(f"There is no user named {username!r}.")
         return row

@@ -20,7 +20,9 @@ from mfa_console.core.users.records import UserInput
 SOURCES = ("manual", "directory")
 
 
-def normalize(data: UserInput, company: CompanySettings, *, pin_history: str = "[]") -> dict[str, Any]:
+def normalize(
+    data: UserInput, company: CompanySettings, *, pin_history: str = "[]"
+) -> dict[str, Any]:
     """Column values for ``data``; raises ``ValidationError`` naming every problem at once."""
     problems: dict[str, str] = {}
     values: dict[str, Any] = {}

@@ -10,8 +10,15 @@ from mfa_console import __version__
 from mfa_console.app import Services
 
 DEPENDENCIES = (
-    "PySide6-Essentials", "SQLAlchemy", "alembic", "platformdirs", "keyring", "ldap3",
-    "phonenumbers", "email-validator", "Jinja2",
+    "PySide6-Essentials",
+    "SQLAlchemy",
+    "alembic",
+    "platformdirs",
+    "keyring",
+    "ldap3",
+    "phonenumbers",
+    "email-validator",
+    "Jinja2",
 )
 
 
@@ -23,7 +30,7 @@ def dependency_licences() -> list[tuple[str, str, str]]:
             meta = metadata.metadata(name)
         except metadata.PackageNotFoundError:
             continue
-        licence = meta.get("License-Expression") or meta.get("License") or ""
+        licence = meta["License-Expression"] or meta["License"] or ""
         if not licence or len(licence) > 60:
             classifiers = [c for c in meta.get_all("Classifier") or [] if c.startswith("License")]
             licence = classifiers[-1].split("::")[-1].strip() if classifiers else "see package"
@@ -37,13 +44,13 @@ class AboutDialog(QDialog):
         self.setWindowTitle("About MFA Console")
         self.resize(560, 420)
         heading = QLabel(
-            f"<h3>MFA Console {__version__}</h3>"
-            f"<p>Data file: {services.db.display_name}</p>"
+            f"<h3>MFA Console {__version__}</h3><p>Data file: {services.db.display_name}</p>"
         )
         heading.setWordWrap(True)
         licences = QTextBrowser()
         rows = "".join(
-            f"<tr><td>{n}</td><td>{v}</td><td>{lic}</td></tr>" for n, v, lic in dependency_licences()
+            f"<tr><td>{n}</td><td>{v}</td><td>{lic}</td></tr>"
+            for n, v, lic in dependency_licences()
         )
         licences.setHtml(
             "<p>MFA Console is built on these libraries:</p>"

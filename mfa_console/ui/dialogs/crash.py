@@ -1,4 +1,4 @@
-"""The dialog shown when a bug reaches the event loop: what happened, and the traceback to report."""
+"""Shown when a bug reaches the event loop: what happened, and the traceback to report."""
 
 from __future__ import annotations
 

@@ -15,7 +15,9 @@ class PlaceholderPane(QWidget):
     ) -> None:
         super().__init__(parent)
         title = QLabel(f"<h2>{spec.title}</h2>")
-        body = QLabel(f"{spec.summary}<br><br><i>This pane is not available in this version yet.</i>")
+        body = QLabel(
+            f"{spec.summary}<br><br><i>This pane is not available in this version yet.</i>"
+        )
         body.setWordWrap(True)
         body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)

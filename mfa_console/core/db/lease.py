@@ -1,0 +1,141 @@
+"""Leases in the data file: one process does a job at a time; a dead holder's lease expires.
+
+Synchronization, restore and the background service take a named lease (``sync``, ``restore``,
+``service``). The holder renews it while it works; if the holder dies, the lease expires after its
+time to live and another process may take it. The ``service`` lease doubles as the heartbeat of
+``mfa-console service`` that the Status pane shows.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import DateTime, Integer, String, delete
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mfa_console.core import audit
+from mfa_console.core.db.base import Base, utcnow
+from mfa_console.core.db.engine import Database
+from mfa_console.core.errors import ConsoleError
+
+
+class LeaseRow(Base):
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    actor: Mapped[str] = mapped_column(String(128))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    acquired_at: Mapped[datetime] = mapped_column(DateTime)
+    renewed_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LeaseHeldError(ConsoleError):
+    """Another process holds the lease; ``info`` says who and until when."""
+
+    def __init__(self, info: LeaseInfo) -> None:
+        self.info = info
+        super().__init__(
+            f"{info.description} is already running in another process ({info.actor} on "
+            f"{info.host}, pid {info.pid}, since {info.acquired_at:%Y-%m-%d %H:%M:%S} UTC).",
+            hint="Wait for it to finish; if that process died, its claim expires at "
+            f"{info.expires_at:%H:%M:%S} UTC.",
+        )
+
+
+@dataclass(frozen=True)
+class LeaseInfo:
+    name: str
+    holder: str
+    actor: str
+    host: str
+    pid: int
+    acquired_at: datetime
+    renewed_at: datetime
+    expires_at: datetime
+
+    @property
+    def description(self) -> str:
+        return {
+            "sync": "A synchronization",
+            "restore": "A restore",
+            "service": "The background service",
+        }.get(self.name, f"The job {self.name!r}")
+
+    @property
+    def alive(self) -> bool:
+        return self.expires_at > utcnow()
+
+
+def _info(row: LeaseRow) -> LeaseInfo:
+    return LeaseInfo(
+        row.name,
+        row.holder,
+        row.actor,
+        row.host,
+        row.pid,
+        row.acquired_at,
+        row.renewed_at,
+        row.expires_at,
+    )
+
+
+class Lease:
+    """A lease this process holds. Use as a context manager, or call ``release()``."""
+
+    def __init__(self, db: Database, name: str, ttl: timedelta) -> None:
+        self._db = db
+        self.name = name
+        self.ttl = ttl
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    def acquire(self) -> Lease:
+        now = utcnow()
+        with self._db.write() as session:
+            row = session.get(LeaseRow, self.name)
+            if row is not None and row.holder != self.holder and row.expires_at > now:
+                raise LeaseHeldError(_info(row))
+            if row is None:
+                row = LeaseRow(name=self.name)
+                session.add(row)
+            row.holder, row.actor = self.holder, audit.current_actor()
+            row.host, row.pid = socket.gethostname(), os.getpid()
+            row.acquired_at = row.renewed_at = now
+            row.expires_at = now + self.ttl
+        return self
+
+    def renew(self) -> None:
+        """Extend the lease; raises LeaseHeldError if another process took it meanwhile."""
+        now = utcnow()
+        with self._db.write() as session:
+            row = session.get(LeaseRow, self.name)
+            if row is None or row.holder != self.holder:
+                if row is not None and row.expires_at > now:
+                    raise LeaseHeldError(_info(row))
+                raise ConsoleError(f"The {self.name} lease was lost; the work stopped safely.")
+            row.renewed_at, row.expires_at = now, now + self.ttl
+
+    def release(self) -> None:
+        with self._db.write() as session:
+            session.execute(
+                delete(LeaseRow).where(LeaseRow.name == self.name, LeaseRow.holder == self.holder)
+            )
+
+    def __enter__(self) -> Lease:
+        return self.acquire()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+def lease_info(db: Database, name: str) -> LeaseInfo | None:
+    """Who holds ``name`` (even if expired), or None if nobody ever took it or it was released."""
+    with db.read() as session:
+        row = session.get(LeaseRow, name)
+        return _info(row) if row else None
