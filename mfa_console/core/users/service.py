@@ -6,7 +6,8 @@ Saves are optimistic: an edit names the version it started from and is refused w
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
@@ -18,7 +19,12 @@ from mfa_console.core.company import CompanySettings
 from mfa_console.core.db import Database
 from mfa_console.core.db.base import utcnow
 from mfa_console.core.db.models import UserRow
-from mfa_console.core.errors import AlreadyExistsError, ConcurrentEditError, NotFoundError
+from mfa_console.core.errors import (
+    AlreadyExistsError,
+    ConcurrentEditError,
+    NotFoundError,
+    ValidationError,
+)
 from mfa_console.core.settings import SettingsStore
 from mfa_console.core.users import pins
 from mfa_console.core.users.records import User, UserInput, languages_of
@@ -83,6 +89,13 @@ def snapshot(row: UserRow) -> dict[str, Any]:
     return data
 
 
+@dataclass
+class BulkResult:
+    created: int = 0
+    updated: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+
+
 class UserService:
     def __init__(self, db: Database, settings: SettingsStore) -> None:
         self._db = db
@@ -103,6 +116,28 @@ class UserService:
     def find(self, username: str) -> User:
         with self._db.read() as session:
             return to_user(self._row_by_name(session, username))
+
+    def find_many(self, usernames: Iterable[str]) -> dict[str, User]:
+        """Users by lower-cased username, for the names that exist."""
+        keys = {name.strip().lower() for name in usernames if name}
+        with self._db.read() as session:
+            rows = session.scalars(select(UserRow).where(UserRow.username_key.in_(keys)))
+            return {row.username_key: to_user(row) for row in rows}
+
+    def iter_all(self, batch: int = 500) -> Iterator[User]:
+        """Every user in id order, fetched in keyset pages (flat memory for any size)."""
+        last = 0
+        while True:
+            with self._db.read() as session:
+                rows = list(
+                    session.scalars(
+                        select(UserRow).where(UserRow.id > last).order_by(UserRow.id).limit(batch)
+                    )
+                )
+            yield from (to_user(row) for row in rows)
+            if len(rows) < batch:
+                return
+            last = rows[-1].id
 
     def count(self) -> tuple[int, int]:
         """(total, enabled)."""
@@ -142,6 +177,42 @@ class UserService:
             self._flush(session, values["username"])
             audit.record(session, "user.edit", row.username, before, snapshot(row))
             return to_user(row)
+
+    def save_many(self, items: Sequence[tuple[int, UserInput]]) -> BulkResult:
+        """Create or update (by username) many users in one transaction; invalid ones are reported
+        by their ``line`` and skipped. No optimistic check: a bulk import overwrites on purpose."""
+        company = self.company()
+        result = BulkResult()
+        actor = audit.current_actor()
+        with self._db.write() as session:
+            keys = {data.username.strip().lower() for _, data in items}
+            rows = {
+                row.username_key: row
+                for row in session.scalars(select(UserRow).where(UserRow.username_key.in_(keys)))
+            }
+            for line, data in items:
+                row = rows.get(data.username.strip().lower())
+                try:
+                    values = normalize(data, company, pin_history=row.pin_history if row else "[]")
+                except ValidationError as exc:
+                    result.rejected.append((line, exc.message))
+                    continue
+                if row is None:
+                    row = UserRow(created_at=utcnow(), version=0)
+                    session.add(row)
+                    rows[values["username_key"]] = row
+                    before = None
+                    result.created += 1
+                else:
+                    before = snapshot(row)
+                    result.updated += 1
+                self._apply(row, values, company)
+                row.updated_at, row.updated_by = utcnow(), actor
+                row.version = (row.version or 0) + 1
+                audit.record(
+                    session, "user.import", row.username, before, snapshot(row), actor=actor
+                )
+        return result
 
     def set_enabled(self, user_ids: Sequence[int], enabled: bool) -> int:
         """Enable or disable users; returns how many changed."""

@@ -1,0 +1,73 @@
+"""The command line end to end, as a separate process, on a real data file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run(data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mfa_console", "--data", str(data), *args],
+        capture_output=True, text=True, input=stdin, timeout=60,
+    )  # fmt: skip
+
+
+def test_add_show_edit_disable_remove(data_file: Path) -> None:
+    added = run(data_file, "users", "add", "Zoe@Example.com", "--first-name", "Zoë",
+                "--phone", "555-123-4567 x890", "--email", "zoe@example.com", "--json")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    user = json.loads(added.stdout)
+    assert (user["phone"], user["extension"], user["first_name"]) == ("+15551234567", "890", "Zoë")
+    for field in ("username", "first_name", "last_name", "email", "user_group", "phone",
+                  "extension", "backup_phone", "method", "mode", "language", "enabled",
+                  "source", "directory_id", "dn"):  # fmt: skip
+        assert field in user
+    edited = run(data_file, "users", "edit", "zoe@example.com", "--method", "text-message",
+                 "--mode", "two-way-otp", "--json")  # fmt: skip
+    assert json.loads(edited.stdout)["mode"] == "two-way-otp"
+    assert run(data_file, "users", "disable", "zoe@example.com").returncode == 0
+    shown = json.loads(run(data_file, "users", "show", "ZOE@example.com", "--json").stdout)
+    assert shown["enabled"] is False
+    assert run(data_file, "users", "remove", "zoe@example.com").returncode == 0
+    missing = run(data_file, "users", "show", "zoe@example.com")
+    assert missing.returncode == 1
+    assert missing.stderr.strip().count("\n") == 0 and "no user named" in missing.stderr
+
+
+def test_invalid_input_exits_1_with_one_line_reason(data_file: Path) -> None:
+    result = run(data_file, "users", "add", "x@example.com", "--phone", "12")
+    assert result.returncode == 1
+    assert result.stderr.startswith("mfa-console: phone:") and "Traceback" not in result.stderr
+
+
+def test_usage_error_exits_2(data_file: Path) -> None:
+    assert run(data_file, "users", "add").returncode == 2
+    assert run(data_file, "users", "frobnicate").returncode == 2
+
+
+def test_import_and_export(data_file: Path, tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("username,phone,enabled\na@example.com,425-555-0100,true\n"
+                      "b@example.com,12,true\n", encoding="utf-8")  # fmt: skip
+    result = run(data_file, "users", "import", str(source), "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == {
+        "created": 1, "updated": 0,
+        "rejected": [{"line": 3, "reason": json.loads(result.stdout)["rejected"][0]["reason"]}],
+    }  # fmt: skip
+    out = tmp_path / "out.csv"
+    assert run(data_file, "users", "export", str(out)).returncode == 0
+    assert out.read_text(encoding="utf-8").splitlines()[1].startswith("a@example.com,")
+
+
+def test_version_and_corrupt_data_file(tmp_path: Path) -> None:
+    version = subprocess.run([sys.executable, "-m", "mfa_console", "--version"],
+                             capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert version.returncode == 0 and version.stdout.startswith("mfa-console ")
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a database")
+    result = run(bad, "users", "show", "x")
+    assert result.returncode == 1 and "not an MFA Console data file" in result.stderr
