@@ -9,8 +9,8 @@ is reported with its line number and reason. A row whose username exists updates
 from __future__ import annotations
 
 import csv
-import io
 import dataclasses
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
