@@ -24,6 +24,7 @@ from mfa_console.ui.panes.registry import PANES, PaneSpec, pane_factory
 
 class MainWindow(QMainWindow):
     pane_changed = Signal(str)
+    users_changed = Signal()  # users were added or changed outside the Users pane (import, sync)
 
     def __init__(self, services: Services, state: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +96,8 @@ class MainWindow(QMainWindow):
         for title in ("&File", "&Tools", "&Help"):
             self.menus[title.replace("&", "")] = bar.addMenu(title)
         self.add_action("File", "E&xit", self.close, QKeySequence.StandardKey.Quit)
+        self.add_action("File", "&Import Users...", self._on_import_users, "Ctrl+I")
+        self.add_action("File", "&Export Users...", self._on_export_users, "Ctrl+E")
         self.add_action("Help", "&About MFA Console", self._on_about)
 
     def add_action(
@@ -118,6 +121,16 @@ class MainWindow(QMainWindow):
         else:
             target.addAction(action)
         return action
+
+    def _on_import_users(self) -> None:
+        from mfa_console.ui import users_csv
+
+        users_csv.ask_import(self, self.services)
+
+    def _on_export_users(self) -> None:
+        from mfa_console.ui import users_csv
+
+        users_csv.ask_export(self, self.services)
 
     def _on_about(self) -> None:
         from mfa_console.ui.dialogs.about import AboutDialog
