@@ -106,15 +106,22 @@ def translate_errors(db: Database | str) -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
-        raise _translated(exc.orig, name) from exc
+        translated = _translated(exc.orig, name)
+        if translated is None:
+            raise
+        raise translated from exc
     except sqlite3.DatabaseError as exc:
-        raise _translated(exc, name) from exc
+        translated = _translated(exc, name)
+        if translated is None:
+            raise
+        raise translated from exc
 
 
-def _translated(orig: BaseException | None, name: str) -> Exception:
+def _translated(orig: BaseException | None, name: str) -> DataFileError | None:
+    """The error a person can act on for a SQLite failure, or None to let it through (a bug)."""
     code = getattr(orig, "sqlite_errorcode", None)
     if code is None:
-        return orig if isinstance(orig, Exception) else RuntimeError(str(orig))
+        return None
     base = code & 0xFF
     if base in _LOCKED_CODES:
         return DataFileLockedError(
@@ -133,7 +140,7 @@ def _translated(orig: BaseException | None, name: str) -> Exception:
             f"The data file {name} cannot be opened for reading and writing.",
             hint="Check that the file and its folder exist and that you may read and write them.",
         )
-    return orig if isinstance(orig, Exception) else RuntimeError(str(orig))
+    return None
 
 
 def open_database(data: str | os.PathLike[str] | None = None, *, upgrade: bool = True) -> Database:

@@ -30,7 +30,7 @@ def dependency_licences() -> list[tuple[str, str, str]]:
             meta = metadata.metadata(name)
         except metadata.PackageNotFoundError:
             continue
-        licence = meta["License-Expression"] or meta["License"] or ""
+        licence = (meta.get_all("License-Expression") or meta.get_all("License") or [""])[0]
         if not licence or len(licence) > 60:
             classifiers = [c for c in meta.get_all("Classifier") or [] if c.startswith("License")]
             licence = classifiers[-1].split("::")[-1].strip() if classifiers else "see package"
