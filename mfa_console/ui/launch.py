@@ -28,6 +28,14 @@ def _parse_size(text: str) -> tuple[int, int]:
 def launch(args: argparse.Namespace) -> int:
     if args.screenshot:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    elif not _display_available():
+        print(
+            "mfa-console: there is no display to open the console window on (DISPLAY and "
+            "WAYLAND_DISPLAY are not set). Run it in a desktop session, or use the command line: "
+            "mfa-console --help.",
+            file=sys.stderr,
+        )
+        return 1
     from PySide6.QtWidgets import QApplication
 
     from mfa_console.app import open_services
@@ -55,6 +63,13 @@ def launch(args: argparse.Namespace) -> int:
         return app.exec()
     finally:
         services.close()
+
+
+def _display_available() -> bool:
+    """False on Linux/BSD with no X11 or Wayland display (Qt would abort with a cryptic message)."""
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _ui_state(ephemeral: bool):  # type: ignore[no-untyped-def]

@@ -71,3 +71,13 @@ def test_version_and_corrupt_data_file(tmp_path: Path) -> None:
     bad.write_text("not a database")
     result = run(bad, "users", "show", "x")
     assert result.returncode == 1 and "not an MFA Console data file" in result.stderr
+
+
+def test_gui_without_a_display_says_so(tmp_path: Path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}  # fmt: skip
+    result = subprocess.run([sys.executable, "-m", "mfa_console", "--data", str(tmp_path / "d.db")],
+                            capture_output=True, text=True, timeout=60, env=env)  # fmt: skip
+    assert result.returncode == 1 and "no display" in result.stderr
