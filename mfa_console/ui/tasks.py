@@ -8,12 +8,14 @@ Workers never touch widgets: results come back through queued signals.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from mfa_console.core.errors import CancelledError, ConsoleError
@@ -23,40 +25,70 @@ log = logging.getLogger(__name__)
 DIALOG_DELAY_MS = 600
 
 
-class _Signals(QObject):
-    progress = Signal(int, int, str)  # done, total (-1 unknown), text
-    finished = Signal(object)
-    failed = Signal(object)
+class _Relay(QObject):
+    """One long-lived object in the GUI thread that carries every worker's news to its task.
+
+    Workers know only a task id and this relay, so no worker ever holds (or frees) a task's Qt
+    objects; the relay looks the task up in the GUI thread.
+    """
+
+    posted = Signal(int, str, object)  # task id, "progress" | "finished" | "failed", payload
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tasks: dict[int, Task] = {}
+        self.posted.connect(self._on_posted)
+
+    def _on_posted(self, task_id: int, kind: str, payload: object) -> None:
+        task = self.tasks.get(task_id)
+        if task is None:
+            return
+        if kind != "progress":
+            del self.tasks[task_id]  # the task lives on while the caller holds it
+        task.receive(kind, payload)
+
+
+_relay: _Relay | None = None
+_ids = itertools.count(1)
+
+
+def _the_relay() -> _Relay:
+    global _relay
+    if _relay is None:
+        _relay = _Relay()
+    return _relay
 
 
 class _Token(CancelToken):
-    def __init__(self, signals: _Signals) -> None:
+    def __init__(self, task_id: int, relay: _Relay) -> None:
         super().__init__()
-        self._signals = signals
+        self._task_id, self._relay = task_id, relay
 
     def report(self, done: int, total: int | None = None, text: str = "") -> None:
         super().report(done, total, text)
-        self._signals.progress.emit(done, -1 if total is None else total, text)
+        self._relay.posted.emit(
+            self._task_id, "progress", (done, -1 if total is None else total, text)
+        )
 
 
-class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[[CancelToken], Any], token: _Token, signals: _Signals) -> None:
-        super().__init__()
-        self.fn, self.token, self.signals = fn, token, signals
+_executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="mfa-console-task")
 
-    def run(self) -> None:
-        try:
-            result = self.fn(self.token)
-        except BaseException as exc:
-            if not isinstance(exc, ConsoleError):
-                log.error("Task failed:\n%s", "".join(traceback.format_exception(exc)))
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.finished.emit(result)
+
+def _run(fn: Callable[[CancelToken], Any], token: _Token, task_id: int) -> None:
+    """The worker side: run ``fn`` and post the outcome to the relay (never touches widgets)."""
+    relay = _the_relay()
+    try:
+        result = fn(token)
+    except BaseException as exc:  # every failure must reach the GUI thread
+        if not isinstance(exc, ConsoleError):
+            log.error("Task failed:\n%s", "".join(traceback.format_exception(exc)))
+        relay.posted.emit(task_id, "failed", exc)
+    else:
+        relay.posted.emit(task_id, "finished", result)
 
 
 class Task(QObject):
-    """One running piece of work; keep a reference while it runs (``run_task`` returns it)."""
+    """One piece of work running off the GUI thread; its signals arrive on the GUI thread."""
 
     progressed = Signal(int, int, str)
     succeeded = Signal(object)
@@ -64,34 +96,90 @@ class Task(QObject):
     cancelled = Signal()
     done = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._signals = _Signals()
-        self.token = _Token(self._signals)
-        self._signals.progress.connect(self.progressed)
-        self._signals.finished.connect(self._on_finished)
-        self._signals.failed.connect(self._on_failed)
+    def __init__(self) -> None:
+        # Owned by the relay (never by Python's garbage collector or a pane that may close),
+        # and deleted with deleteLater once it is done.
+        self._relay = _the_relay()
+        super().__init__(self._relay)
+        self.task_id = next(_ids)
+        self.token = _Token(self.task_id, self._relay)
         self.running = False
+        # Holds the GUI side's Python wrapper: PySide crashes deleting a QObject whose wrapper
+        # was collected while the C++ object lived on.
+        self.view: QObject | None = None
 
-    def start(self, fn: Callable[[CancelToken], Any], pool: QThreadPool | None = None) -> None:
+    def start(self, fn: Callable[[CancelToken], Any]) -> None:
         self.running = True
-        (pool or QThreadPool.globalInstance()).start(_Runnable(fn, self.token, self._signals))
+        self._relay.tasks[self.task_id] = self
+        _executor.submit(_run, fn, self.token, self.task_id)
 
     def cancel(self) -> None:
         self.token.cancel()
 
-    def _on_finished(self, result: object) -> None:
+    def receive(self, kind: str, payload: Any) -> None:
+        if kind == "progress":
+            self.progressed.emit(*payload)
+            return
         self.running = False
-        self.succeeded.emit(result)
-        self.done.emit()
-
-    def _on_failed(self, exc: object) -> None:
-        self.running = False
-        if isinstance(exc, CancelledError):
+        if kind == "finished":
+            self.succeeded.emit(payload)
+        elif isinstance(payload, CancelledError):
             self.cancelled.emit()
         else:
-            self.errored.emit(exc)
+            self.errored.emit(payload)
         self.done.emit()
+        self.deleteLater()
+
+
+class _TaskView(QObject):
+    """The GUI side of one task: its progress dialog and callbacks, owned by the parent widget.
+
+    Being a child of the parent, it is destroyed with it; Qt then drops its connections, so no
+    callback runs against a dead widget, and the task is asked to stop between batches.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget,
+        task: Task,
+        dialog: QProgressDialog,
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+    ) -> None:
+        super().__init__(parent)
+        self._parent, self._dialog = parent, dialog
+        self._on_done_callback, self._on_error_callback = on_done, on_error
+        task.progressed.connect(self._on_progress)
+        task.succeeded.connect(self._on_succeeded)
+        task.errored.connect(self._on_errored)
+        task.done.connect(self._on_finished)
+        dialog.canceled.connect(task.cancel)
+        self.destroyed.connect(task.token.cancel)  # a plain object: safe whenever this fires
+
+    def _on_progress(self, done: int, total: int, text: str) -> None:
+        self._dialog.setMaximum(max(total, 0))
+        self._dialog.setValue(done if total > 0 else 0)
+        if text:
+            self._dialog.setLabelText(text)
+
+    def _on_succeeded(self, result: object) -> None:
+        if self._on_done_callback is not None:
+            self._on_done_callback(result)
+
+    def _on_errored(self, exc: BaseException) -> None:
+        if self._on_error_callback is not None:
+            self._on_error_callback(exc)
+        elif isinstance(exc, ConsoleError):
+            from mfa_console.ui import messages
+
+            messages.error(self._parent, self._dialog.windowTitle(), exc)
+        else:
+            raise exc  # a bug: the crash handler shows and logs it
+
+    def _on_finished(self) -> None:
+        self._dialog.close()
+        self._dialog.deleteLater()
+        self.deleteLater()
 
 
 def run_task(
@@ -103,8 +191,12 @@ def run_task(
     on_error: Callable[[BaseException], None] | None = None,
     cancellable: bool = True,
 ) -> Task:
-    """Start ``fn`` off the GUI thread with a delayed progress dialog; returns the running Task."""
-    task = Task(parent)
+    """Start ``fn`` off the GUI thread with a delayed progress dialog; returns the running Task.
+
+    Without ``on_error``, an expected error is shown in a message box and a bug reaches the
+    crash dialog.
+    """
+    task = Task()
     dialog = QProgressDialog(title, "Cancel" if cancellable else "", 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -113,21 +205,6 @@ def run_task(
     dialog.setAutoReset(False)
     if not cancellable:
         dialog.setCancelButton(None)
-    dialog.canceled.connect(task.cancel)
-
-    def on_progress(done: int, total: int, text: str) -> None:
-        dialog.setMaximum(max(total, 0))
-        dialog.setValue(done if total > 0 else 0)
-        if text:
-            dialog.setLabelText(text)
-
-    task.progressed.connect(on_progress)
-    if on_done is not None:
-        task.succeeded.connect(on_done)
-    if on_error is not None:
-        task.errored.connect(on_error)
-    task.done.connect(dialog.close)
-    task.done.connect(dialog.deleteLater)
-    task.done.connect(task.deleteLater)
+    task.view = _TaskView(parent, task, dialog, on_done, on_error)
     QTimer.singleShot(0, lambda: task.start(fn))
     return task
