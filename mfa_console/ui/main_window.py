@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from mfa_console.app import Services
 from mfa_console.ui.panes.registry import PANES, PaneSpec, pane_factory
+from mfa_console.ui.wizards.first_run import run_configuration_wizard as run_wizard
 
 
 class MainWindow(QMainWindow):
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         for title in ("&File", "&Tools", "&Help"):
             self.menus[title.replace("&", "")] = bar.addMenu(title)
         self.add_action("File", "E&xit", self.close, QKeySequence.StandardKey.Quit)
+        self.add_action("Tools", "Run &Configuration Wizard...", lambda: run_wizard(self))
         self.add_action("Help", "&About MFA Console", self._on_about)
 
     def add_action(

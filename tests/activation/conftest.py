@@ -95,9 +95,7 @@ def activation_service(
         line = process.stdout.readline()
         assert "listening on https://" in line, line
         port = int(line.rsplit(":", 1)[1])
-        yield RunningService(
-            f"https://localhost:{port}", port, tls_files["ca"], state, process
-        )
+        yield RunningService(f"https://localhost:{port}", port, tls_files["ca"], state, process)
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -124,7 +124,7 @@ def test_unknown_host_name(services: Services) -> None:
     services.activation.save_service_settings(
         ActivationServiceSettings("https://activation.invalid:8443")
     )
-    with pytest.raises(e.ServiceUnreachableError):  # ServiceNameNotFoundError where DNS answers
+    with pytest.raises(e.ServiceNameNotFoundError):
         services.activation.check_credentials("a@example.test", "pw")
 
 
