@@ -63,8 +63,9 @@ class DirectoryPage(GuidedPage):
 
     def save(self) -> str:
         servers = tuple(self.servers_edit.text().replace(",", " ").split())
-        fields = {
-            "kind": str(self.kind_combo.currentData()),
+        kind = str(self.kind_combo.currentData())
+        fields: dict[str, object] = {
+            "kind": kind,
             "servers": servers,
             "security": str(self.security_combo.currentData()),
             "ca_file": self.ca_edit.text().strip(),
@@ -79,7 +80,7 @@ class DirectoryPage(GuidedPage):
         if self.password_edit.text():
             self.services.secrets.set(PASSWORD_KEY, self.password_edit.text())
             self.password_edit.clear()
-        return f"{KINDS[fields['kind']]}: {' '.join(servers) or '(no server)'}"
+        return f"{KINDS[kind]}: {' '.join(servers) or '(no server)'}"
 
 
 def _combo(items: dict[str, str]) -> QComboBox:

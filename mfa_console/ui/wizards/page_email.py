@@ -72,7 +72,7 @@ class EmailPage(GuidedPage):
     def load(self) -> None:
         value = self.services.settings.load(_GROUP)
         self.server_edit.setText(str(_get(value, "server", "")))
-        self.port_spin.setValue(int(_get(value, "port", 587)))
+        self.port_spin.setValue(int(str(_get(value, "port", 587))))
         index = self.security_combo.findData(_get(value, "security", "starttls"))
         self.security_combo.setCurrentIndex(max(index, 0))
         self.username_edit.setText(str(_get(value, "username", "")))
