@@ -135,3 +135,25 @@ def services_factory(tmp_path: Path) -> Iterator[Callable[[RunningService], Serv
     yield make
     for svc in opened:
         svc.close()
+
+
+@pytest.fixture
+def window(services: Services, qtbot):  # type: ignore[no-untyped-def]
+    """A main window over the test's data file, UI state thrown away."""
+    from PySide6.QtCore import QSettings
+
+    from mfa_console.ui.main_window import MainWindow
+
+    win = MainWindow(services, QSettings(os.devnull, QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    return win
+
+
+@pytest.fixture
+def shots() -> Path:
+    """Where screenshots go (SCREENSHOT_DIR, else a temporary folder); they are not committed."""
+    import tempfile
+
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tempfile.mkdtemp(prefix="shots-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

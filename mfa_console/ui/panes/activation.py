@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -52,8 +53,10 @@ class ActivationPane(QWidget):
         self.explanation.setTextFormat(Qt.TextFormat.RichText)
         self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._stack = QStackedWidget()
-        self._stack.addWidget(self._build_credentials())
-        self._stack.addWidget(self._build_facts())
+        self._credentials_box = self._build_credentials()
+        self._facts_box = self._build_facts()
+        self._stack.addWidget(self._credentials_box)
+        self._stack.addWidget(self._facts_box)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Activation</h2>"))
         layout.addWidget(self.explanation)
@@ -111,9 +114,11 @@ class ActivationPane(QWidget):
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_edit, 1)
         ca_row.addWidget(browse)
+        ca_label = QLabel("CA &file:")
+        ca_label.setBuddy(self.ca_edit)
         form = QFormLayout(box)
         form.addRow("&URL:", self.url_edit)
-        form.addRow("CA &file:", ca_row)
+        form.addRow(ca_label, ca_row)
         form.addRow("", _right(self.save_button))
         return box
 
@@ -127,6 +132,11 @@ class ActivationPane(QWidget):
 
     def _show_status(self, status: ActivationStatus) -> None:
         self._stack.setCurrentIndex(1 if status.activated else 0)
+        for page in (self._credentials_box, self._facts_box):  # size the stack to the page shown
+            shown = page is self._stack.currentWidget()
+            policy = QSizePolicy.Policy.Preferred if shown else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        self._stack.adjustSize()
         when = status.activated_at.strftime("%Y-%m-%d %H:%M UTC") if status.activated_at else ""
         values = (
             status.account,

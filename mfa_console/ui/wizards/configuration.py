@@ -77,14 +77,17 @@ class ConfigurationWizard(QWizard):
         self.welcome = WelcomePage([page.STEP for page in self.guided], remembered)
         self.finish = FinishPage()
         self.outcomes: dict[str, str] = {}
-        self._skipping = False
+        self._skipping = self._closing = False
         for page in (self.welcome, *self.guided, self.finish):
             self.addPage(page)
         self.resize(640, 480)
 
     def validateCurrentPage(self) -> bool:
+        if self._closing:  # accept() validates the current page again
+            return True
         page = self.currentPage()
         if page is self.welcome and self.welcome.skip_check.isChecked():
+            self._closing = True
             self.accept()  # the original: Next closes the wizard, the console opens
             return False
         if isinstance(page, GuidedPage) and not self._skipping:
