@@ -1,8 +1,8 @@
 """Guided step: the directory connection (Active Directory or LDAP), saved as DirectorySettings.
 
 Importing this module fails with ImportError when the directory feature is absent; the wizard then
-leaves the step out. Everything that depends on DirectorySettings' exact fields is in ``_FIELDS``
-and ``save``.
+leaves the step out. Everything that depends on DirectorySettings' exact fields and values is in
+``KINDS``, ``SECURITY``, ``BINDS``, ``load`` and ``save`` (unknown fields are left at their values).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class DirectoryPage(GuidedPage):
         self.base_dn_edit = QLineEdit()
         self.base_dn_edit.setPlaceholderText("dc=example,dc=com")
         form = QFormLayout(self)
-        form.addRow("&Directory:", self.kind_combo)
+        form.addRow("Director&y:", self.kind_combo)
         form.addRow("&Servers:", self.servers_edit)
         form.addRow("S&ecurity:", self.security_combo)
         form.addRow("CA &file:", self.ca_edit)

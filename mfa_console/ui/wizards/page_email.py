@@ -52,6 +52,7 @@ class EmailPage(GuidedPage):
         self.server_edit.setPlaceholderText("smtp.example.com")
         self.port_spin = QSpinBox()
         self.port_spin.setRange(1, 65535)
+        self.port_spin.setMaximumWidth(100)
         self.security_combo = QComboBox()
         for key, label in SECURITY.items():
             self.security_combo.addItem(label, key)
