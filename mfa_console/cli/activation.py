@@ -8,6 +8,7 @@ from typing import Any
 
 from mfa_console.app import Services
 from mfa_console.cli.output import add_json_flag, print_json
+from mfa_console.core.activation.errors import CertificateNotTrustedError, ServiceUnreachableError
 from mfa_console.core.activation.protocol import ROLES
 from mfa_console.core.activation.service import ActivationStatus
 from mfa_console.core.activation.settings import ActivationServiceSettings
@@ -130,6 +131,11 @@ def _group_choice(args: argparse.Namespace, services: Services, password: str) -
 
 
 def _deactivate(args: argparse.Namespace, services: Services) -> int:
-    services.activation.deactivate(local_only=args.local_only)
+    try:
+        services.activation.deactivate(local_only=args.local_only)
+    except (ServiceUnreachableError, CertificateNotTrustedError) as exc:
+        raise ConsoleError(
+            exc.message, hint=f"{exc.hint} Or forget the activation here only: --local-only."
+        ) from None
     print("Deactivated. The console keeps working unactivated.")
     return 0

@@ -69,9 +69,11 @@ def _serve(args: argparse.Namespace, _services: None) -> int:
     except ValueError as exc:
         raise ConsoleError(str(exc)) from None
     except (OSError, ssl.SSLError) as exc:
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         raise ConsoleError(
-            f"Cannot start the activation service on {args.listen}: {exc}.",
-            hint="Check the certificate and key files and that the port is free.",
+            f"Cannot start the activation service on {args.listen}: {exc.strerror or exc}{where}.",
+            hint="Check that --cert and --key name a readable PEM certificate and its private "
+            "key, and that the port is free.",
         ) from None
     print(f"Activation service listening on {server.url}", flush=True)
     try:

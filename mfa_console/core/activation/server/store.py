@@ -108,7 +108,7 @@ class ActivationStore:
         """New one-time credentials for ``email``; the password is returned once, never stored."""
         email = normalize_email(email)
         if "@" not in email or email.startswith("@") or email.endswith("@"):
-            raise ValueError(f"{email!r} is not an email address")
+            raise ValueError(f"{email!r} is not an email address.")
         account = account.strip() or email.split("@", 1)[1]
         password = "".join(secrets.choice(_ALPHABET) for _ in range(PASSWORD_LENGTH))
         salt = secrets.token_bytes(16)
