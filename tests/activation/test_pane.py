@@ -108,3 +108,29 @@ def test_console_opens_on_activation_pane_at_800x600(
     QApplication.processEvents()
     assert pane.sizeHint().height() <= pane.height()
     assert window.grab().save(str(shots / "console-activation-800x600.png"))
+
+
+def test_deactivate_with_service_down_offers_to_forget_locally(
+    services: Services, qtbot, messages, free_port: int
+) -> None:  # type: ignore[no-untyped-def]
+    from mfa_console.core.activation.settings import ActivationState
+
+    services.secrets.set(TOKEN_KEY, "token-of-a-server-whose-service-is-gone")
+    services.settings.save(
+        ActivationState(
+            activated=True,
+            account="gone.test",
+            group_id="grp-1",
+            group_name="Replication group 1",
+            role="master",
+            server_name="mfa1",
+            activated_at="2026-01-01T00:00:00+00:00",
+            service_url=f"https://localhost:{free_port}",
+        )
+    )
+    pane = _pane(services, qtbot)
+    pane.deactivate_button.click()  # Yes to "Deactivate?", then Yes to "forget locally?"
+    qtbot.waitUntil(lambda: not services.activation.status().activated, timeout=10000)
+    questions = [m for m in messages if m.kind == "question"]
+    assert len(questions) == 2 and f"localhost port {free_port}" in questions[1].text
+    assert services.secrets.get(TOKEN_KEY) is None

@@ -161,3 +161,30 @@ def test_input_and_settings_are_validated(services: Services) -> None:
         services.activation.check_credentials("not-an-email", "")
     with pytest.raises(e.ActivationError):  # no URL configured yet
         services.activation.check_credentials("a@example.test", "pw")
+
+
+def test_server_activated_again_under_its_name_replaces_itself(
+    configured: Services, activation_service: RunningService
+) -> None:
+    store = activation_service.store()
+    first = store.generate("restore@example-restore.test")
+    old = store.activate(first.email, first.password, "mfa1", None)  # then reinstalled
+    again = activation_service.credentials("restore@example-restore.test")
+    status = configured.activation.activate(
+        again.email, again.password, join_group=str(old["group_id"]), server_name="mfa1"
+    )
+    assert status.role == "master"
+    assert store.servers(status.group_id) == [("mfa1", "master")]
+
+
+def test_service_speaks_tls_only(activation_service: RunningService) -> None:
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    context = ssl.create_default_context(cafile=str(activation_service.ca_file))
+    with urllib.request.urlopen(f"{activation_service.url}/v1/health", context=context) as r:
+        assert r.status == 200
+    plain = f"http://localhost:{activation_service.port}/v1/health"
+    with pytest.raises((urllib.error.URLError, ConnectionError, OSError)):
+        urllib.request.urlopen(plain, timeout=5).read()

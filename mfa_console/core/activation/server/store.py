@@ -22,6 +22,7 @@ from mfa_console.core.activation import protocol as p
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"  # no 0/O, 1/l/I
 PASSWORD_LENGTH = 16
 _CANDIDATES = 20  # newest credentials of one email considered at sign-in
+_CANDIDATE_AGE = 7 * 24 * 3600  # older credentials are simply "wrong"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS credentials (
@@ -124,10 +125,11 @@ class ActivationStore:
 
     def _match(self, conn: sqlite3.Connection, email: str, password: str) -> tuple[int, str]:
         """The credential id and account for this Email and Password, or a ServiceError."""
+        # Only recent credentials are compared: it bounds the scrypt work one request can cause.
         rows = conn.execute(
             "SELECT id, account, salt, digest, expires_at, used_at FROM credentials"
-            " WHERE email = ? ORDER BY id DESC LIMIT ?",
-            (normalize_email(email), _CANDIDATES),
+            " WHERE email = ? AND created_at > ? ORDER BY id DESC LIMIT ?",
+            (normalize_email(email), self.clock() - _CANDIDATE_AGE, _CANDIDATES),
         ).fetchall()
         password = password.strip()
         for cred_id, account, salt, digest, expires_at, used_at in rows:
@@ -162,7 +164,7 @@ class ActivationStore:
             cred_id, account = self._match(conn, email, password)
             now = self.clock()
             if join_group:
-                group_id, group_name, role = self._join(conn, account, join_group)
+                group_id, group_name, role = self._join(conn, account, join_group, server_name)
             else:
                 group_id, group_name, role = self._new_group(conn, account, now)
             token = secrets.token_urlsafe(32)
@@ -194,14 +196,27 @@ class ActivationStore:
         )
         return group_id, name, p.ROLE_MASTER
 
-    def _join(self, conn: sqlite3.Connection, account: str, wanted: str) -> tuple[str, str, str]:
+    def _join(
+        self, conn: sqlite3.Connection, account: str, wanted: str, server_name: str
+    ) -> tuple[str, str, str]:
         for group in self._groups(conn, account):
             if wanted in (group.id, group.name):
+                if self._retire(conn, group.id, server_name):
+                    group = next(g for g in self._groups(conn, account) if g.id == group.id)
                 role = p.ROLE_SUBORDINATE if group.master else p.ROLE_MASTER
                 return group.id, group.name, role
         raise ServiceError(
             p.GROUP_NOT_FOUND, f"No replication group {wanted!r} in account {account}.", 404
         )
+
+    def _retire(self, conn: sqlite3.Connection, group_id: str, server_name: str) -> bool:
+        """A server activated again under its old name (reinstalled, restored) replaces itself."""
+        retired = conn.execute(
+            "UPDATE servers SET deactivated_at = ? WHERE group_id = ? AND name = ?"
+            " AND deactivated_at IS NULL",
+            (self.clock(), group_id, server_name),
+        ).rowcount
+        return bool(retired)
 
     def _groups(self, conn: sqlite3.Connection, account: str) -> list[Group]:
         rows = conn.execute(
