@@ -134,3 +134,24 @@ def test_deactivate_with_service_down_offers_to_forget_locally(
     questions = [m for m in messages if m.kind == "question"]
     assert len(questions) == 2 and f"localhost port {free_port}" in questions[1].text
     assert services.secrets.get(TOKEN_KEY) is None
+
+
+def test_group_dialog_needs_a_group_to_join(qtbot, messages) -> None:  # type: ignore[no-untyped-def]
+    from mfa_console.core.activation.client import CredentialCheck, GroupInfo
+    from mfa_console.ui.dialogs.replication_group import ReplicationGroupDialog
+
+    dialog = ReplicationGroupDialog(CredentialCheck("acme.test", ()), "mfa1")
+    qtbot.addWidget(dialog)
+    dialog.join_radio.setChecked(True)
+    dialog.accept()
+    assert messages[-1].kind == "warning" and dialog.result() == 0
+    dialog.group_combo.setEditText("grp-typed")
+    assert dialog.join_group() == "grp-typed"
+
+    listed = ReplicationGroupDialog(
+        CredentialCheck("acme.test", (GroupInfo("grp-1", "Replication group 1", "mfa0"),)), "mfa1"
+    )
+    qtbot.addWidget(listed)
+    assert listed.join_radio.isChecked() and listed.join_group() == "grp-1"
+    listed.new_radio.setChecked(True)
+    assert listed.join_group() is None

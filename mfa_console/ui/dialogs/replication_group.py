@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.core.activation.client import CredentialCheck
+from mfa_console.ui import messages
 
 
 class ReplicationGroupDialog(QDialog):
@@ -68,6 +69,17 @@ class ReplicationGroupDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        if self.join_radio.isChecked() and not self.join_group():
+            messages.warning(
+                self, "Replication Group", "Pick or type the group to join, or create a new group."
+            )
+            return
+        if not self.server_name():
+            messages.warning(self, "Replication Group", "Enter this server's name.")
+            return
+        super().accept()
 
     def join_group(self) -> str | None:
         """The group id (or typed id/name) to join, or None to create a new group."""
