@@ -130,7 +130,8 @@ def test_deactivate_with_service_down_offers_to_forget_locally(
     )
     pane = _pane(services, qtbot)
     pane.deactivate_button.click()  # Yes to "Deactivate?", then Yes to "forget locally?"
-    qtbot.waitUntil(lambda: not services.activation.status().activated, timeout=10000)
+    qtbot.waitUntil(lambda: messages[-1].kind == "info", timeout=10000)  # the task is done
+    assert not services.activation.status().activated
     questions = [m for m in messages if m.kind == "question"]
     assert len(questions) == 2 and f"localhost port {free_port}" in questions[1].text
     assert services.secrets.get(TOKEN_KEY) is None
