@@ -62,6 +62,8 @@ def run(argv: list[str]) -> int:
         from mfa_console.ui.launch import launch
 
         return launch(args)
+    if getattr(args, "without_data", False):  # e.g. activation-service: no data file
+        return _run_without_data(args)
     from mfa_console.app import open_services
 
     try:
@@ -83,3 +85,13 @@ def run(argv: list[str]) -> int:
         return 0
     finally:
         services.close()
+
+
+def _run_without_data(args: argparse.Namespace) -> int:
+    try:
+        return int(args.func(args, None))
+    except ConsoleError as exc:
+        print(f"mfa-console: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -58,7 +58,9 @@ def launch(args: argparse.Namespace) -> int:
     window = MainWindow(services, state)
     if args.screenshot:
         return _screenshot(app, window, args)
-    window.show()
+    from mfa_console.ui.wizards.first_run import FirstRun
+
+    FirstRun(window).start()  # the configuration wizard on a new data file, then the console
     try:
         return app.exec()
     finally:

@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.add_action("File", "E&xit", self.close, QKeySequence.StandardKey.Quit)
         self.add_action("File", "&Import Users...", self._on_import_users, "Ctrl+I")
         self.add_action("File", "&Export Users...", self._on_export_users, "Ctrl+E")
+        self.add_action("Tools", "Run &Configuration Wizard...", self._on_run_wizard)
         self.add_action("Help", "&About MFA Console", self._on_about)
 
     def add_action(
@@ -131,6 +132,11 @@ class MainWindow(QMainWindow):
         from mfa_console.ui import users_csv
 
         users_csv.ask_export(self, self.services)
+
+    def _on_run_wizard(self) -> None:
+        from mfa_console.ui.wizards.first_run import run_configuration_wizard
+
+        run_configuration_wizard(self)
 
     def _on_about(self) -> None:
         from mfa_console.ui.dialogs.about import AboutDialog

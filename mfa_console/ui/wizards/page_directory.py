@@ -1,0 +1,96 @@
+"""Guided step: the directory connection (Active Directory or LDAP), saved as DirectorySettings.
+
+Importing this module fails with ImportError when the directory feature is absent; the wizard then
+leaves the step out. Everything that depends on DirectorySettings' exact fields and values is in
+``KINDS``, ``SECURITY``, ``BINDS``, ``load`` and ``save`` (unknown fields are left at their values).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
+
+from mfa_console.app import Services
+from mfa_console.core.directory.settings import DirectorySettings
+from mfa_console.ui.wizards.pages import GuidedPage
+
+PASSWORD_KEY = "directory.bind-password"
+KINDS = {"ad": "Active Directory", "ldap": "Other LDAP directory"}
+SECURITY = {"ldaps": "LDAPS (TLS)", "starttls": "StartTLS", "none": "None (not recommended)"}
+BINDS = {"simple": "Simple (Bind DN and password)", "anonymous": "Anonymous"}
+
+
+class DirectoryPage(GuidedPage):
+    STEP = "Directory connection"
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(services, parent)
+        self.setTitle("Directory Connection")
+        self.setSubTitle("Where users are imported and synchronized from (Directory Integration).")
+        self.kind_combo = _combo(KINDS)
+        self.servers_edit = QLineEdit()
+        self.servers_edit.setPlaceholderText("ldaps://dc1.example.com ldaps://dc2.example.com")
+        self.security_combo = _combo(SECURITY)
+        self.ca_edit = QLineEdit()
+        self.ca_edit.setPlaceholderText("empty: the system's trusted certificates")
+        self.bind_combo = _combo(BINDS)
+        self.bind_dn_edit = QLineEdit()
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setPlaceholderText("unchanged when empty")
+        self.base_dn_edit = QLineEdit()
+        self.base_dn_edit.setPlaceholderText("dc=example,dc=com")
+        form = QFormLayout(self)
+        form.addRow("Director&y:", self.kind_combo)
+        form.addRow("&Servers:", self.servers_edit)
+        form.addRow("S&ecurity:", self.security_combo)
+        form.addRow("CA &file:", self.ca_edit)
+        form.addRow("&Bind:", self.bind_combo)
+        form.addRow("Bind &DN:", self.bind_dn_edit)
+        form.addRow("&Password:", self.password_edit)
+        form.addRow("Base D&N:", self.base_dn_edit)
+
+    def load(self) -> None:
+        value = self.services.settings.load(DirectorySettings)
+        _select(self.kind_combo, getattr(value, "kind", "ad"))
+        self.servers_edit.setText(" ".join(getattr(value, "servers", ())))
+        _select(self.security_combo, getattr(value, "security", "ldaps"))
+        self.ca_edit.setText(getattr(value, "ca_file", ""))
+        _select(self.bind_combo, getattr(value, "bind", "simple"))
+        self.bind_dn_edit.setText(getattr(value, "bind_dn", ""))
+        self.base_dn_edit.setText(getattr(value, "base_dn", ""))
+
+    def save(self) -> str:
+        servers = tuple(self.servers_edit.text().replace(",", " ").split())
+        kind = str(self.kind_combo.currentData())
+        fields: dict[str, object] = {
+            "kind": kind,
+            "servers": servers,
+            "security": str(self.security_combo.currentData()),
+            "ca_file": self.ca_edit.text().strip(),
+            "bind": str(self.bind_combo.currentData()),
+            "bind_dn": self.bind_dn_edit.text().strip(),
+            "base_dn": self.base_dn_edit.text().strip(),
+        }
+        current = self.services.settings.load(DirectorySettings)
+        known = {f.name for f in dataclasses.fields(current)}
+        value = dataclasses.replace(current, **{k: v for k, v in fields.items() if k in known})
+        self.services.settings.save(value)
+        if self.password_edit.text():
+            self.services.secrets.set(PASSWORD_KEY, self.password_edit.text())
+            self.password_edit.clear()
+        return f"{KINDS[kind]}: {' '.join(servers) or '(no server)'}"
+
+
+def _combo(items: dict[str, str]) -> QComboBox:
+    combo = QComboBox()
+    for key, label in items.items():
+        combo.addItem(label, key)
+    return combo
+
+
+def _select(combo: QComboBox, data: object) -> None:
+    index = combo.findData(data)
+    if index >= 0:
+        combo.setCurrentIndex(index)
