@@ -186,3 +186,11 @@ def test_company_settings_ranges(services: Services) -> None:
         )
     assert set(info.value.problems) == {"pin_history", "pin_min_length"}
     assert CompanySettings().pin_history == 5
+
+
+def test_internal_mail_domains_of_directories_are_accepted(services: Services) -> None:
+    for address in ("bob@corp.local", "ann@example.test"):
+        user = services.users.add(UserInput(address, email=address, enabled=False))
+        assert user.email == address
+    with pytest.raises(ValidationError, match="email"):
+        services.users.add(UserInput("x@example.com", email="x@localhost", enabled=False))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import email_validator
 from email_validator import EmailNotValidError, validate_email
 
 from mfa_console.core.company import CompanySettings
@@ -18,6 +19,13 @@ from mfa_console.core.users.phones import PhoneError, parse_phone
 from mfa_console.core.users.records import UserInput
 
 SOURCES = ("manual", "directory")
+
+# Directories of organisations use internal mail domains (corp.local, example.test): accept them,
+# as the email_validator documentation suggests, by not treating these names as special-use.
+INTERNAL_DOMAINS = ("local", "test")
+email_validator.SPECIAL_USE_DOMAIN_NAMES[:] = [
+    name for name in email_validator.SPECIAL_USE_DOMAIN_NAMES if name not in INTERNAL_DOMAINS
+]
 
 
 def normalize(
