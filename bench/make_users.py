@@ -140,8 +140,8 @@ def user_rows(count: int, seed: int = 7) -> list[tuple[object, ...]]:
                 f"CN={first} {last},OU={rng.choice(GROUPS) or 'Staff'},DC=contoso,DC=com"
                 if directory
                 else None,
-                created,
-                updated,
+                f"{created:%Y-%m-%d %H:%M:%S.%f}",  # as SQLAlchemy stores datetimes
+                f"{updated:%Y-%m-%d %H:%M:%S.%f}",
                 "bench",
                 1,
             )

@@ -22,7 +22,18 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, TextClause, and_, func, or_, select, text, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    TextClause,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy.orm import InstrumentedAttribute
 
 from mfa_console.core.db import Database
@@ -212,9 +223,9 @@ class UserQuery:
                         is_null & (name_key > name)
                     )
                 else:
-                    before = is_null & (name_key < name)
+                    before = is_null & (name_key < _typed([name_key], [name]))
             else:
-                current, seen = tuple_(*keys), tuple_(*values)
+                current, seen = tuple_(*keys), _typed(keys, values)
                 before = current > seen if self.descending else current < seen
                 if self.sort in NULLABLE_SORTS and not self.descending:
                     before = before | keys[0].is_(None)
@@ -224,24 +235,26 @@ class UserQuery:
     def iter_all(self, batch: int = 500) -> Iterator[User]:
         """Every matching user in order, read in keyset batches (memory stays flat)."""
         if self.sort in NULLABLE_SORTS:
-            column = SORTS[self.sort]
-            segments = [column.is_(None), column.is_not(None)]
+            # Missing values first (last when descending), ordered by username among themselves.
+            column, keys = SORTS[self.sort], self._keys()
+            segments = [(column.is_(None), keys[1:]), (column.is_not(None), keys)]
             if self.descending:
                 segments.reverse()
-            for segment in segments:
-                yield from self._keyset(batch, segment)
+            for segment, segment_keys in segments:
+                yield from self._keyset(batch, segment, segment_keys)
         else:
-            yield from self._keyset(batch, None)
+            yield from self._keyset(batch, None, self._keys())
 
-    def _keyset(self, batch: int, segment: ColumnElement[bool] | None) -> Iterator[User]:
-        keys = self._keys()
+    def _keyset(
+        self, batch: int, segment: ColumnElement[bool] | None, keys: list[Any]
+    ) -> Iterator[User]:
         last: tuple[Any, ...] | None = None
         while True:
             stmt = self._ordered(select(UserRow), False, per_row=False).limit(batch)
             if segment is not None:
                 stmt = stmt.where(segment)
             if last is not None:
-                current, seen = tuple_(*keys), tuple_(*last)
+                current, seen = tuple_(*keys), _typed(keys, last)
                 stmt = stmt.where(current < seen if self.descending else current > seen)
             with self.db.read() as session:
                 rows = list(session.scalars(stmt))
@@ -294,6 +307,12 @@ class UserQuery:
         elif self.terms.long:
             conditions += [like_condition(term) for term in self.terms.long]
         return conditions
+
+
+def _typed(keys: Sequence[Any], values: Sequence[Any]) -> Any:
+    """``values`` as a row value with the keys' types (datetimes as SQLAlchemy stores them)."""
+    pairs = zip(keys, values, strict=True)
+    return tuple_(*(literal(value, type_=key.type) for key, value in pairs))
 
 
 def _has_fts(db: Database) -> bool:
