@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +30,7 @@ from mfa_console.core.errors import ConsoleError
 from mfa_console.core.progress import Progress, check_cancel
 from mfa_console.core.users.records import User
 from mfa_console.ui import messages
-from mfa_console.ui.models.user_table import UserTableModel
+from mfa_console.ui.models.user_table import COLUMNS, UserTableModel
 from mfa_console.ui.tasks import Task, run_task
 
 SEARCH_DELAY_MS = 120
@@ -196,11 +196,43 @@ class UsersPane(QWidget):
         self.model.refresh()
         self._select_after_refresh(select_ids, max(near, 0))
 
-    def selected_rows(self) -> list[int]:
-        return sorted(index.row() for index in self.table.selectionModel().selectedRows())
+    def selected_ranges(self) -> list[tuple[int, int]]:
+        """The selected rows as (first, last) ranges, without visiting each row."""
+        selection = self.table.selectionModel().selection()
+        ranges = sorted(
+            (r.top(), r.bottom()) for r in (selection.at(i) for i in range(selection.size()))
+        )
+        merged: list[tuple[int, int]] = []
+        for top, bottom in ranges:
+            if merged and top <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(bottom, merged[-1][1]))
+            else:
+                merged.append((top, bottom))
+        return merged
 
-    def selected_users(self) -> list[User]:
-        users = (self.model.user_at(row) for row in self.selected_rows())
+    def selected_count(self) -> int:
+        return sum(bottom - top + 1 for top, bottom in self.selected_ranges())
+
+    def _refresh_keeping_ranges(self, ranges: Sequence[tuple[int, int]]) -> None:
+        """Read again and select the same rows (enable/disable moves no row unless sorted by it)."""
+        self._totals = self.services.users.count()
+        self.model.refresh()
+        self._select_ranges(ranges)
+
+    def selected_rows(self) -> list[int]:
+        return [row for top, bottom in self.selected_ranges() for row in range(top, bottom + 1)]
+
+    def selected_ids(self) -> list[int]:
+        """The ids of the selected users, one query per selected range (any number of users)."""
+        return [
+            user_id
+            for top, bottom in self.selected_ranges()
+            for user_id in self.model.query.ids(top, bottom - top + 1)
+        ]
+
+    def selected_users(self, limit: int = 1000) -> list[User]:
+        """The first ``limit`` selected users."""
+        users = (self.model.user_at(row) for row in self.selected_rows()[:limit])
         return [user for user in users if user is not None]
 
     # Actions -------------------------------------------------------------------------------
@@ -215,7 +247,8 @@ class UsersPane(QWidget):
         from mfa_console.ui.dialogs.user_edit import UserEditDialog
 
         current = self.table.currentIndex()
-        row = current.row() if current.isValid() else (self.selected_rows() or [-1])[0]
+        ranges = self.selected_ranges()
+        row = current.row() if current.isValid() else (ranges[0][0] if ranges else -1)
         user = self.model.user_at(row)
         if user is None:
             return
@@ -224,14 +257,15 @@ class UsersPane(QWidget):
             self.refresh([user.id], near=row)
 
     def remove_selected(self) -> None:
-        users = self.selected_users()
+        count = self.selected_count()
+        users = self.selected_users(limit=3)
         if not users or self._busy():
             return
-        names = ", ".join(u.username for u in users[:3]) + (" ..." if len(users) > 3 else "")
+        names = ", ".join(u.username for u in users) + (" ..." if count > 3 else "")
         question = (
             f"Remove {users[0].username}?"
-            if len(users) == 1
-            else f"Remove these {len(users):,} users ({names})?"
+            if count == 1
+            else f"Remove these {count:,} users ({names})?"
         )
         if not messages.confirm(
             self,
@@ -240,8 +274,8 @@ class UsersPane(QWidget):
             "Their phone numbers, methods and PINs are deleted; this cannot be undone.",
         ):
             return
-        ids = [u.id for u in users]
-        first = self.selected_rows()[0]
+        ids = self.selected_ids()
+        first = self.selected_ranges()[0][0]
         self._run(
             lambda progress: self._in_batches(ids, self.services.users.remove, progress),
             "Removing users",
@@ -249,11 +283,10 @@ class UsersPane(QWidget):
         )
 
     def set_selected_enabled(self, enabled: bool) -> None:
-        users = self.selected_users()
-        if not users or self._busy():
+        if not self.selected_count() or self._busy():
             return
-        ids = [u.id for u in users]
-        first = self.selected_rows()[0]
+        ids = self.selected_ids()
+        ranges = self.selected_ranges()
 
         def change(batch: list[int]) -> int:
             return self.services.users.set_enabled(batch, enabled)
@@ -261,7 +294,7 @@ class UsersPane(QWidget):
         self._run(
             lambda progress: self._in_batches(ids, change, progress),
             "Enabling users" if enabled else "Disabling users",
-            lambda _n: self.refresh(ids, near=first),
+            lambda _n: self._refresh_keeping_ranges(ranges),
         )
 
     @staticmethod
@@ -303,7 +336,7 @@ class UsersPane(QWidget):
         self._on_search_timer_timeout()
         if self.model.rowCount():
             self.table.setFocus()
-            if not self.selected_rows():
+            if not self.selected_count():
                 self._select_rows([0])
 
     def _on_later_clicked(self, key: str) -> None:
@@ -316,10 +349,10 @@ class UsersPane(QWidget):
 
     def _on_table_context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
-        selected = bool(self.selected_rows())
+        selected = self.selected_count() > 0
         entries = (
             ("Add...", self.add_user, True),
-            ("Edit...", self.edit_selected, len(self.selected_rows()) == 1),
+            ("Edit...", self.edit_selected, self.selected_count() == 1),
             ("Remove", self.remove_selected, selected),
             (None, None, False),
             ("Enable", lambda: self.set_selected_enabled(True), selected),
@@ -339,13 +372,13 @@ class UsersPane(QWidget):
 
     # State ---------------------------------------------------------------------------------
     def _can(self, key: str) -> bool:
-        count = len(self.selected_rows())
+        count = self.selected_count()
         if key not in self._handlers:
             return False
         return key == "import" or (count == 1 if key == "test" else count > 0)
 
     def _update_buttons(self) -> None:
-        count = len(self.selected_rows())
+        count = self.selected_count()
         self.buttons["edit"].setEnabled(count == 1)
         for key in ("remove", "enable", "disable"):
             self.buttons[key].setEnabled(count > 0)
@@ -362,20 +395,25 @@ class UsersPane(QWidget):
 
     def _select_after_refresh(self, ids: Sequence[int], near: int) -> None:
         count = self.model.rowCount()
-        rows = [r for r in (self.model.row_of(i, near) for i in ids) if r is not None]
+        rows = [r for r in (self.model.row_of(i, near) for i in ids[:50]) if r is not None]
         if not rows and count:
             rows = [min(near, count - 1)]
         self._select_rows(rows)
-        self._update_buttons()
 
     def _select_rows(self, rows: Sequence[int]) -> None:
-        selection = self.table.selectionModel()
-        selection.clearSelection()
-        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-        for row in rows:
-            selection.select(self.model.index(row, 0), flags)
-        if rows:
-            index: QModelIndex = self.model.index(rows[0], 0)
-            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+        self._select_ranges([(row, row) for row in sorted(rows)])
+
+    def _select_ranges(self, ranges: Sequence[tuple[int, int]]) -> None:
+        count = self.model.rowCount()
+        selection = QItemSelection()
+        for top, bottom in ranges:
+            if top < count:
+                last = self.model.index(min(bottom, count - 1), len(COLUMNS) - 1)
+                selection.select(self.model.index(top, 0), last)
+        model = self.table.selectionModel()
+        model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if not selection.isEmpty():
+            index: QModelIndex = self.model.index(selection.at(0).top(), 0)
+            model.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
             self.table.scrollTo(index)
         self._update_buttons()

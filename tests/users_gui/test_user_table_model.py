@@ -1,0 +1,57 @@
+"""The users table model: qtmodeltester, paging without loading everything, SQL sort and filter."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from mfa_console.app import Services
+from mfa_console.ui.models.user_table import COLUMNS, MAX_PAGES, PAGE_SIZE, UserTableModel
+
+
+def test_model_passes_qtmodeltester(qtmodeltester, many_users: Services) -> None:  # type: ignore[no-untyped-def]
+    model = UserTableModel(many_users.db)
+    qtmodeltester.check(model, force_py=True)  # stays connected: checks the resets below too
+    model.set_filter("smith")
+    model.sort(3, Qt.SortOrder.DescendingOrder)
+    model.refresh()
+    filtered = UserTableModel(many_users.db)
+    filtered.set_filter("jo")
+    qtmodeltester.check(filtered)
+
+
+def test_rows_are_read_page_by_page(many_users: Services) -> None:
+    model = UserTableModel(many_users.db)
+    assert model.rowCount() == 600
+    assert model.loaded_rows() == 0
+    assert model.data(model.index(0, 0))
+    assert model.loaded_rows() == PAGE_SIZE
+    assert model.data(model.index(599, 0))  # the end: one more page, read in reverse
+    assert model.loaded_rows() <= 2 * PAGE_SIZE
+    for row in range(0, 600, 10):
+        model.data(model.index(row, 0))
+    assert model.loaded_rows() <= MAX_PAGES * PAGE_SIZE
+
+
+def test_sort_and_filter_happen_in_sql(many_users: Services) -> None:
+    model = UserTableModel(many_users.db)
+    column = [key for _title, key in COLUMNS].index("updated_at")
+    model.sort(column, Qt.SortOrder.DescendingOrder)
+    times = [model.user_at(row).updated_at for row in range(model.rowCount())]  # type: ignore[union-attr]
+    assert times == sorted(times, reverse=True)
+    model.set_filter("Østergaard")
+    assert 0 < model.rowCount() < 600
+    users = [model.user_at(row) for row in range(model.rowCount())]
+    assert all(u is not None and u.last_name == "Østergaard" for u in users)
+    model.set_filter("nobody-at-all")
+    assert model.rowCount() == 0
+
+
+def test_display_values(few_users: Services) -> None:
+    model = UserTableModel(few_users.db)
+    row = {model.user_at(r).username: r for r in range(model.rowCount())}["bob.jones@contoso.com"]  # type: ignore[union-attr]
+    shown = [model.data(model.index(row, c)) for c in range(len(COLUMNS))]
+    assert shown[:4] == ["bob.jones@contoso.com", "No", "Phone Call", "+1 206-555-0199"]
+    assert shown[6] == "Manual"
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))] == [
+        title for title, _key in COLUMNS
+    ]
