@@ -1,4 +1,4 @@
-"""The Users pane: search as you type, shortcuts, remove after confirming, enable/disable, status."""
+"""The Users pane: search as you type, shortcuts, remove after a confirmation, enable, disable."""
 
 from __future__ import annotations
 
