@@ -28,8 +28,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Source", "source"),
     ("Last changed", "updated_at"),
 )
-PAGE_SIZE = 200
-MAX_PAGES = 16
+PAGE_SIZE = 100
+MAX_PAGES = 30
 USER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 AnyIndex = QModelIndex | QPersistentModelIndex
