@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QTabWidget,
@@ -52,10 +53,23 @@ def country_combo(selected: int) -> QComboBox:
 
 def problem_label() -> QLabel:
     label = QLabel()
-    label.setStyleSheet(PROBLEM_STYLE)
-    label.setWordWrap(True)
+    label.setStyleSheet(PROBLEM_STYLE)  # one line: the dialog widens rather than clip it
     label.hide()
     return label
+
+
+def show_problem(label: QLabel, problem: str | None) -> None:
+    """Show ``problem`` under its field, or hide the label."""
+    label.setText(sentence(problem or ""))
+    label.setVisible(problem is not None)
+
+
+def sentence(text: str) -> str:
+    """A problem as shown under its field: capitalised, one final full stop."""
+    text = text.strip()
+    if not text:
+        return ""
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
 
 
 class UserEditDialog(QDialog):
@@ -83,6 +97,7 @@ class UserEditDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows with problems
         layout.addWidget(self.tabs)
         layout.addWidget(self.enabled)
         layout.addWidget(self.buttons)
@@ -277,9 +292,7 @@ class UserEditDialog(QDialog):
     def show_problems(self, problems: dict[str, str]) -> None:
         self.problems = dict(problems)
         for key, label in self._problem_labels.items():
-            text = problems.get(key, "")
-            label.setText(text[:1].upper() + text[1:] + ("." if text else ""))
-            label.setVisible(bool(text))
+            show_problem(label, problems.get(key))
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(not problems)
         unshown = [f"{k}: {v}" for k, v in problems.items() if k not in self._problem_labels]

@@ -171,6 +171,11 @@ class UserTableModel(QAbstractTableModel):
             return ""
         cache_key = (e164, extension)
         shown = self._phones.get(cache_key)
+        if shown is None and len(e164) == 12 and e164.startswith("+1"):
+            # North America, as phonenumbers formats it, without parsing (most numbers).
+            shown = f"+1 {e164[2:5]}-{e164[5:8]}-{e164[8:]}" + (
+                f" x{extension}" if extension else ""
+            )
         if shown is None:
             from mfa_console.core.users.phones import format_phone
 

@@ -36,7 +36,7 @@ from mfa_console.core.company import (
 from mfa_console.core.errors import ConsoleError, ValidationError
 from mfa_console.core.users.methods import LANGUAGES, METHODS, MODES
 from mfa_console.ui import messages
-from mfa_console.ui.dialogs.user_edit import country_combo, problem_label
+from mfa_console.ui.dialogs.user_edit import country_combo, problem_label, show_problem
 
 LANGUAGE_ROWS = (
     ("language_phone_call", "Phone call language:"),
@@ -266,9 +266,7 @@ class CompanySettingsPane(QWidget):
     def show_problems(self, problems: dict[str, str]) -> None:
         self.problems = dict(problems)
         for key, label in self._problem_labels.items():
-            text = problems.get(key, "")
-            label.setText(text[:1].upper() + text[1:] + ("." if text else ""))
-            label.setVisible(bool(text))
+            show_problem(label, problems.get(key))
         changed = self.values() != self.stored
         self.save_button.setEnabled(changed and not problems)
         self.revert_button.setEnabled(changed)
