@@ -103,6 +103,7 @@ class CompanySettingsPane(QWidget):
         self.default_method = _combo(METHODS)
         self.default_method.currentIndexChanged.connect(self._on_method_changed)
         self.default_mode = QComboBox()
+        self.default_mode.setMinimumWidth(220)
         self.enable_global_services = QCheckBox("Enable &Global Services")
         self.enable_global_services.setToolTip(
             "Allow calls and text messages to countries in rate zones that carry a charge."
