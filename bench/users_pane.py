@@ -48,42 +48,53 @@ window.grab().save(sys.argv[1])
 """
 
 
-def child(argv: list[str]) -> tuple[float, float]:
-    """Run ``argv`` to its end: (seconds, peak RSS in MiB) of that child alone."""
+def child(argv: list[str], png: Path) -> tuple[float, float, float]:
+    """Run ``argv``, which paints a window into ``png``, to its end.
+
+    Returns (seconds until the PNG of the painted window was written, seconds until the process
+    ended, peak RSS in MiB of that child alone).
+    """
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    png.unlink(missing_ok=True)
+    began_ns = time.time_ns()
     began = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - began
+    painted = (png.stat().st_mtime_ns - began_ns) / 1e9
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         stderr = proc.stderr.read().decode() if proc.stderr else ""
         raise SystemExit(f"{argv} failed ({proc.returncode}): {stderr}")
     if proc.stderr:
         proc.stderr.close()
-    return seconds, usage.ru_maxrss / 1024
+    return painted, seconds, usage.ru_maxrss / 1024
 
 
 def startup(data: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         bare_script = Path(tmp) / "bare.py"
         bare_script.write_text(BARE_WINDOW)
-        bare = [sys.executable, str(bare_script), str(Path(tmp) / "bare.png")]
+        bare_png, users_png = Path(tmp) / "bare.png", Path(tmp) / "users.png"
+        bare = [sys.executable, str(bare_script), str(bare_png)]
         console = [sys.executable, "-m", "mfa_console", "--data", str(data)]
-        console += ["--screenshot", str(Path(tmp) / "users.png"), "--pane", "users"]
-        child(bare), child(console)  # warm the OS file cache for both
-        bare_runs = [child(bare) for _ in range(RUNS)]
-        console_runs = [child(console) for _ in range(RUNS)]
-    bare_s = statistics.median(r[0] for r in bare_runs)
-    bare_mb = max(r[1] for r in bare_runs)
-    con_s = statistics.median(r[0] for r in console_runs)
-    con_mb = max(r[1] for r in console_runs)
-    print("(a) cold start until painted (median of 3; peak RSS)")
-    print(f"    bare QMainWindow   {bare_s * 1000:7.0f} ms  {bare_mb:6.1f} MiB")
-    print(f"    Users pane         {con_s * 1000:7.0f} ms  {con_mb:6.1f} MiB")
+        console += ["--screenshot", str(users_png), "--pane", "users"]
+        child(bare, bare_png), child(console, users_png)  # warm the OS file cache for both
+        bare_runs = [child(bare, bare_png) for _ in range(RUNS)]
+        console_runs = [child(console, users_png) for _ in range(RUNS)]
+    print("(a) cold start: until the window is painted (PNG written), until the process ended;")
+    print("    median of 3; peak RSS of the process")
+    rows = []
+    for name, runs in (("bare QMainWindow", bare_runs), ("Users pane", console_runs)):
+        painted = statistics.median(r[0] for r in runs)
+        ended = statistics.median(r[1] for r in runs)
+        rss = max(r[2] for r in runs)
+        rows.append((painted, ended, rss))
+        print(f"    {name:<18}{painted * 1000:7.0f} ms {ended * 1000:7.0f} ms {rss:7.1f} MiB")
+    (bp, be, bm), (cp, ce, cm) = rows
     print(
-        f"    ratio              {con_s / bare_s:7.2f}x     {con_mb / bare_mb:6.2f}x   "
-        "(targets <= 5x, <= 3x)"
+        f"    {'ratio':<18}{cp / bp:7.2f}x   {ce / be:7.2f}x   {cm / bm:7.2f}x    "
+        "(targets: painted <= 5x, memory <= 3x)"
     )
 
 

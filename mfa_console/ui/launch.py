@@ -31,7 +31,7 @@ def launch(args: argparse.Namespace) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     # Core (SQLAlchemy, the users package) before Qt: once PySide6 is imported it inspects the
     # source of every module imported after it, which slows start-up by a tenth of a second.
-    for name in ("mfa_console.app", "mfa_console.core.users.query"):
+    for name in ("mfa_console.app", "mfa_console.core.users.query", "sqlalchemy.dialects.sqlite"):
         importlib.import_module(name)
     from PySide6.QtWidgets import QApplication
 

@@ -22,7 +22,6 @@ from mfa_console.core.errors import AlreadyExistsError, ConcurrentEditError, Not
 from mfa_console.core.settings import SettingsStore
 from mfa_console.core.users import pins
 from mfa_console.core.users.records import User, UserInput, languages_of
-from mfa_console.core.users.validation import normalize
 
 # Fields shown in the audit trail (secrets and bookkeeping left out).
 AUDITED = (
@@ -93,6 +92,8 @@ class UserService:
 
     def validate(self, data: UserInput) -> dict[str, Any]:
         """Check ``data`` as a save would (the dialogs call this as you type)."""
+        from mfa_console.core.users.validation import normalize  # phonenumbers: not at start
+
         return normalize(data, self.company())
 
     # Reads ---------------------------------------------------------------------------------
@@ -115,6 +116,8 @@ class UserService:
     # Writes --------------------------------------------------------------------------------
     def add(self, data: UserInput) -> User:
         company = self.company()
+        from mfa_console.core.users.validation import normalize
+
         values = normalize(data, company)
         with self._db.write() as session:
             self._refuse_duplicate(session, values["username_key"], None)
@@ -133,6 +136,8 @@ class UserService:
         with self._db.write() as session:
             row = self._row(session, user_id)
             self._check_version(row, expected_version)
+            from mfa_console.core.users.validation import normalize
+
             values = normalize(data, company, pin_history=row.pin_history)
             self._refuse_duplicate(session, values["username_key"], user_id)
             before = snapshot(row)

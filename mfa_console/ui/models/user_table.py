@@ -7,11 +7,13 @@ filtering are new queries in SQL, never done in Python.
 
 from __future__ import annotations
 
+import importlib
+import sys
 from collections import OrderedDict
 from datetime import UTC
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 
 from mfa_console.core.db import Database
 from mfa_console.core.users.methods import method_label, mode_label
@@ -45,6 +47,7 @@ class UserTableModel(QAbstractTableModel):
         self._count = self._query.count()
         self._pages: OrderedDict[int, list[User]] = OrderedDict()
         self._phones: dict[tuple[str, str], str] = {}
+        self._formatter_pending = False
 
     # Queries -------------------------------------------------------------------------------
     @property
@@ -171,15 +174,27 @@ class UserTableModel(QAbstractTableModel):
             return ""
         cache_key = (e164, extension)
         shown = self._phones.get(cache_key)
-        if shown is None and len(e164) == 12 and e164.startswith("+1"):
+        if shown is not None:
+            return shown
+        if len(e164) == 12 and e164.startswith("+1"):
             # North America, as phonenumbers formats it, without parsing (most numbers).
-            shown = f"+1 {e164[2:5]}-{e164[5:8]}-{e164[8:]}" + (
-                f" x{extension}" if extension else ""
-            )
-        if shown is None:
-            from mfa_console.core.users.phones import format_phone
-
-            if len(self._phones) > 4096:
-                self._phones.clear()
-            shown = self._phones[cache_key] = format_phone(e164, extension)
+            shown = f"+1 {e164[2:5]}-{e164[5:8]}-{e164[8:]}"
+            shown += f" x{extension}" if extension else ""
+        elif "mfa_console.core.users.phones" in sys.modules:
+            shown = sys.modules["mfa_console.core.users.phones"].format_phone(e164, extension)
+        else:
+            # phonenumbers takes a tenth of a second to load: not before the first paint.
+            if not self._formatter_pending:
+                self._formatter_pending = True
+                QTimer.singleShot(0, self._on_formatter_timer)
+            return e164 + (f" x{extension}" if extension else "")
+        if len(self._phones) > 4096:
+            self._phones.clear()
+        self._phones[cache_key] = shown
         return shown
+
+    def _on_formatter_timer(self) -> None:
+        importlib.import_module("mfa_console.core.users.phones")
+        column = [key for _title, key in COLUMNS].index("phone")
+        if self._count:
+            self.dataChanged.emit(self.index(0, column), self.index(self._count - 1, column))

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from mfa_console.app import Services
 from mfa_console.core.errors import ConsoleError
 from mfa_console.core.progress import Progress, check_cancel
+from mfa_console.core.users.query import UserQuery
 from mfa_console.core.users.records import User
 from mfa_console.ui import messages
 from mfa_console.ui.models.user_table import COLUMNS, UserTableModel
@@ -76,7 +77,7 @@ class UsersPane(QWidget):
         layout.addLayout(self._button_rows())
         layout.addWidget(self.status)
         self.model.modelReset.connect(self._update_status)
-        self._totals = self.services.users.count()
+        self._totals = self._count_totals()
         self._update_status()
         self._update_buttons()
 
@@ -184,6 +185,11 @@ class UsersPane(QWidget):
         self._handlers["test"] = lambda users: handler(users[0])
         self._update_buttons()
 
+    def _count_totals(self) -> tuple[int, int]:
+        """(users, enabled users), each read from an index."""
+        everyone = UserQuery(self.services.db)
+        return everyone.count(), everyone.count_enabled()
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
@@ -192,7 +198,7 @@ class UsersPane(QWidget):
         """Read the users again, then select ``select_ids`` (looked for near row ``near``)."""
         current = self.table.currentIndex().row()
         near = current if near is None else near
-        self._totals = self.services.users.count()
+        self._totals = self._count_totals()
         self.model.refresh()
         self._select_after_refresh(select_ids, max(near, 0))
 
@@ -215,7 +221,7 @@ class UsersPane(QWidget):
 
     def _refresh_keeping_ranges(self, ranges: Sequence[tuple[int, int]]) -> None:
         """Read again and select the same rows (enable/disable moves no row unless sorted by it)."""
-        self._totals = self.services.users.count()
+        self._totals = self._count_totals()
         self.model.refresh()
         self._select_ranges(ranges)
 
