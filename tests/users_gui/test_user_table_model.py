@@ -55,3 +55,25 @@ def test_display_values(few_users: Services) -> None:
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))] == [
         title for title, _key in COLUMNS
     ]
+
+
+def test_pages_next_to_held_ones_match_pages_by_position(many_users: Services) -> None:
+    from mfa_console.core.users.query import UserQuery
+
+    for column, order, text in (
+        (0, Qt.SortOrder.AscendingOrder, ""),
+        (7, Qt.SortOrder.DescendingOrder, "o"),
+        (1, Qt.SortOrder.AscendingOrder, "contoso"),
+    ):
+        model = UserTableModel(many_users.db)
+        model.set_filter(text)
+        model.sort(column, order)
+        query = UserQuery(
+            many_users.db, text, COLUMNS[column][1], order == Qt.SortOrder.DescendingOrder
+        )
+        want = [u.id for u in query.iter_all()]
+        forward = [model.user_at(r).id for r in range(model.rowCount())]  # type: ignore[union-attr]
+        model.refresh()
+        backward = [model.user_at(r).id for r in reversed(range(model.rowCount()))]  # type: ignore[union-attr]
+        assert forward == want
+        assert backward[::-1] == want

@@ -194,6 +194,27 @@ class UserQuery:
             ids = list(session.scalars(stmt))
         return ids[::-1] if reverse else ids
 
+    def ids_next_to(self, user: User, limit: int, *, before: bool = False) -> list[int] | None:
+        """Keyset paging: the ids of the ``limit`` users just after (or before) ``user``.
+
+        Costs one page whatever the position, unlike an offset. None when the sort column may
+        be empty (phone): the caller reads by position instead.
+        """
+        if self.sort in NULLABLE_SORTS:
+            return None
+        keys = self._keys()
+        values = [
+            user.username.lower() if k is UserRow.username_key else getattr(user, k.key)
+            for k in keys
+        ]
+        greater = self.descending == before
+        current, seen = tuple_(*keys), _typed(keys, values)
+        stmt = self._ordered(select(UserRow.id), before).limit(limit)
+        stmt = stmt.where(current > seen if greater else current < seen)
+        with self.db.read() as session:
+            ids = list(session.scalars(stmt))
+        return ids[::-1] if before else ids
+
     def page(self, offset: int, limit: int) -> list[User]:
         """The users at positions ``offset`` .. ``offset + limit - 1`` (fewer at the end)."""
         return self.users(self.ids(offset, limit))

@@ -88,14 +88,27 @@ class UserTableModel(QAbstractTableModel):
         number = row // PAGE_SIZE
         page = self._pages.get(number)
         if page is None:
-            page = self._query.page(number * PAGE_SIZE, PAGE_SIZE)
-            self._pages[number] = page
+            page = self._pages[number] = self._read_page(number)
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(number)
         offset = row - number * PAGE_SIZE
         return page[offset] if offset < len(page) else None
+
+    def _read_page(self, number: int) -> list[User]:
+        """Page ``number``: next to a page held already (keyset, as cheap anywhere), else by
+        position (reversed in the second half)."""
+        limit = min(PAGE_SIZE, self._count - number * PAGE_SIZE)
+        ids = None
+        previous, following = self._pages.get(number - 1), self._pages.get(number + 1)
+        if previous and len(previous) == PAGE_SIZE:
+            ids = self._query.ids_next_to(previous[-1], limit)
+        elif following:
+            ids = self._query.ids_next_to(following[0], limit, before=True)
+        if ids is None or len(ids) != limit:  # changed meanwhile: read by position
+            return self._query.page(number * PAGE_SIZE, limit)
+        return self._query.users(ids)
 
     def row_of(self, user_id: int, near: int = 0) -> int | None:
         """The row of ``user_id``: looked for around ``near`` first, then asked of the query."""
