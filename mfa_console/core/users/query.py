@@ -55,6 +55,8 @@ NULLABLE_SORTS = frozenset({"phone"})
 FTS_TABLE = "users_fts"
 # Above this many matches a page walks the sort's index; below it the matches are sorted.
 DENSE_MATCHES = 4000
+# Past this position a dense page probes the FTS list instead of checking LIKE on each row.
+DEEP_OFFSET = 3000
 _PHONE_CHARS = re.compile(r"^\+?[\d\s().\-]+$")
 
 
@@ -189,9 +191,9 @@ class UserQuery:
         reverse = offset + limit / 2 > total / 2
         if reverse:
             offset = total - offset - limit
-        stmt = self._ordered(select(UserRow.id), reverse).offset(offset).limit(limit)
+        stmt = self._ordered(select(UserRow.id), reverse, deep=offset > DEEP_OFFSET)
         with self.db.read() as session:
-            ids = list(session.scalars(stmt))
+            ids = list(session.scalars(stmt.offset(offset).limit(limit)))
         return ids[::-1] if reverse else ids
 
     def ids_next_to(self, user: User, limit: int, *, before: bool = False) -> list[int] | None:
@@ -291,7 +293,9 @@ class UserQuery:
         column = SORTS[self.sort]
         return [column] if self.sort == "username" else [column, UserRow.username_key]
 
-    def _ordered(self, stmt: Select[Any], reverse: bool, *, per_row: bool = True) -> Select[Any]:
+    def _ordered(
+        self, stmt: Select[Any], reverse: bool, *, per_row: bool = True, deep: bool = False
+    ) -> Select[Any]:
         descending = self.descending != reverse
         order = [key.desc() if descending else key.asc() for key in self._keys()]
         if not self._sqlite and self.sort in NULLABLE_SORTS:
@@ -300,9 +304,10 @@ class UserQuery:
         if not self.terms:
             return stmt
         # Many matches: walk the sort's index and check each row, which stops after one page.
-        # LIKE agrees with the trigram index for ASCII terms; others keep the list of FTS matches.
+        # LIKE agrees with the trigram index for ASCII terms; deep in the list, or for other
+        # terms, each row is looked up in the list of FTS matches instead.
         dense = per_row and self.count() > DENSE_MATCHES
-        return stmt.where(*self._conditions(dense))
+        return stmt.where(*self._conditions(dense, deep=deep))
 
     @cached_property
     def _ascii(self) -> bool:
@@ -313,7 +318,7 @@ class UserQuery:
             fts_query=fts_query(self.terms.long)
         )
 
-    def _conditions(self, per_row: bool) -> list[ColumnElement[bool]]:
+    def _conditions(self, per_row: bool, *, deep: bool = False) -> list[ColumnElement[bool]]:
         """The filter over ``users``: FTS matches as a list, or each row checked on its own."""
         short = list(self.terms.short)
         conditions = []
@@ -322,9 +327,11 @@ class UserQuery:
             on_sort_column = self.sort == ("phone" if first.startswith("+") else "username")
             conditions.append(prefix_condition(first, use_index=on_sort_column or not per_row))
         conditions += [name_prefix_condition(term) for term in short]
-        if self.terms.long and self._fts and not (per_row and self._ascii):
+        if self.terms.long and self._fts and not (per_row and self._ascii and not deep):
             fts = select(text("rowid")).select_from(text(FTS_TABLE)).where(self._fts_match())
-            conditions.append(UserRow.id.in_(fts))
+            # "+ 0" keeps the planner on the sort's index, probing the list row by row.
+            column = UserRow.id + 0 if per_row else UserRow.id
+            conditions.append(column.in_(fts))
         elif self.terms.long:
             conditions += [like_condition(term) for term in self.terms.long]
         return conditions
