@@ -11,7 +11,7 @@ import pytest
 from mfa_console.app import Services, open_services
 from mfa_console.core.users.query import SORTS, UserQuery, fts_query, phone_digits
 from mfa_console.core.users.records import UserInput
-from tests.users_gui.conftest import insert_users
+from tests.users_gui.data import insert_users
 
 
 @pytest.fixture(scope="module")

@@ -77,3 +77,14 @@ def test_pages_next_to_held_ones_match_pages_by_position(many_users: Services) -
         backward = [model.user_at(r).id for r in reversed(range(model.rowCount()))]  # type: ignore[union-attr]
         assert forward == want
         assert backward[::-1] == want
+
+
+def test_other_countries_phones_are_formatted_once_phonenumbers_is_loaded(
+    qtbot, services: Services
+) -> None:  # type: ignore[no-untyped-def]
+    from mfa_console.core.users.records import UserInput
+
+    services.users.add(UserInput("uk@contoso.com", phone="+44 20 7946 0958", method="oath-token"))
+    model = UserTableModel(services.db)
+    phone = model.index(0, [key for _t, key in COLUMNS].index("phone"))
+    qtbot.waitUntil(lambda: model.data(phone) == "+44 20 7946 0958")
