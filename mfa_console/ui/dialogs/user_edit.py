@@ -9,6 +9,7 @@ A PIN is never shown back: a generated one is shown once, here, for the administ
 
 from __future__ import annotations
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QPushButton,
+    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -87,7 +89,9 @@ class UserEditDialog(QDialog):
         self.setWindowTitle(f"Edit User - {self.user.username}" if self.user else "Add User")
         self.tabs = QTabWidget()
         self.tabs.addTab(self._general_tab(), "&General")
+        general = set(self._fields)
         self.tabs.addTab(self._method_tab(), "&Method")
+        self._tab_fields = [general, set(self._fields) - general]
         self.enabled = QCheckBox("&Enabled")
         self.enabled.setChecked(self.user.enabled if self.user else True)
         self.enabled.toggled.connect(self.revalidate)
@@ -293,6 +297,12 @@ class UserEditDialog(QDialog):
         self.problems = dict(problems)
         for key, label in self._problem_labels.items():
             show_problem(label, problems.get(key))
+        self.pin_note.setVisible(bool(self.pin_note.text()))
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        for tab in range(self.tabs.count()):
+            fields = self._tab_fields[tab]
+            flagged = any(key in fields for key in problems)
+            self.tabs.setTabIcon(tab, warning if flagged else QIcon())
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(not problems)
         unshown = [f"{k}: {v}" for k, v in problems.items() if k not in self._problem_labels]
@@ -341,3 +351,4 @@ class UserEditDialog(QDialog):
         self.pin_note.setText(
             f"Generated PIN: <b>{pin}</b>. Give it to the user now: it is not shown again."
         )
+        self.pin_note.show()
