@@ -116,3 +116,13 @@ def test_later_buttons_disabled_with_tooltips_until_wired(qtbot, few_users: Serv
     pane.buttons["import"].click()
     assert calls[0].username == "carol@contoso.com"  # type: ignore[attr-defined]
     assert calls[1] == "import"
+
+
+def test_refresh_selects_a_new_user_where_it_sorts(qtbot, many_users: Services) -> None:  # type: ignore[no-untyped-def]
+    from mfa_console.core.users.records import UserInput
+
+    pane = make_pane(qtbot, many_users)
+    user = many_users.users.add(UserInput("mmm.middle@contoso.com", method="oath-token"))
+    pane.refresh([user.id])
+    assert [u.id for u in pane.selected_users()] == [user.id]
+    assert pane.status.text().startswith("601 shown / 601 users")
