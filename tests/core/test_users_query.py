@@ -142,3 +142,9 @@ def test_index_follows_edits_and_removals(tmp_path: Path) -> None:
         assert UserQuery(services.db, "roald").count() == 0
     finally:
         services.close()
+
+
+def test_query_users_equal_the_service_users(svc: Services) -> None:
+    query = UserQuery(svc.db, sort="updated_at", descending=True)
+    for user in [*query.page(0, 20), *query.iter_all(batch=300)][::37]:
+        assert user == svc.users.get(user.id)

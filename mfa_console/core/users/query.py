@@ -38,8 +38,8 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from mfa_console.core.db import Database
 from mfa_console.core.db.models import UserRow
+from mfa_console.core.users.methods import LANGUAGE_FIELDS
 from mfa_console.core.users.records import User
-from mfa_console.core.users.service import to_user
 
 SORTS: dict[str, InstrumentedAttribute[Any]] = {
     "username": UserRow.username_key,
@@ -205,10 +205,7 @@ class UserQuery:
         if self.sort in NULLABLE_SORTS:
             return None
         keys = self._keys()
-        values = [
-            user.username.lower() if k is UserRow.username_key else getattr(user, k.key)
-            for k in keys
-        ]
+        values = _key_values(user, keys)
         greater = self.descending == before
         current, seen = tuple_(*keys), _typed(keys, values)
         stmt = self._ordered(select(UserRow.id), before).limit(limit)
@@ -225,10 +222,9 @@ class UserQuery:
         """The users with ``ids``, in that order (ids removed meanwhile are left out)."""
         if not ids:
             return []
-        columns = UserRow.__table__.columns
         with self.db.read() as session:
-            rows = session.execute(select(*columns).where(UserRow.id.in_(ids)))
-            found = {row.id: to_user(row) for row in rows}  # type: ignore[arg-type]
+            rows = session.execute(select(*_USER_COLUMNS).where(UserRow.id.in_(ids)))
+            found = {row[0]: _user(row) for row in rows}
         return [found[i] for i in ids if i in found]
 
     def position(self, user_id: int) -> int | None:
@@ -271,21 +267,20 @@ class UserQuery:
     def _keyset(
         self, batch: int, segment: ColumnElement[bool] | None, keys: list[Any]
     ) -> Iterator[User]:
-        last: tuple[Any, ...] | None = None
+        last: list[Any] | None = None
         while True:
-            stmt = self._ordered(select(UserRow), False, per_row=False).limit(batch)
+            stmt = self._ordered(select(*_USER_COLUMNS), False, per_row=False).limit(batch)
             if segment is not None:
                 stmt = stmt.where(segment)
             if last is not None:
                 current, seen = tuple_(*keys), _typed(keys, last)
                 stmt = stmt.where(current < seen if self.descending else current > seen)
             with self.db.read() as session:
-                rows = list(session.scalars(stmt))
-                users = [to_user(row) for row in rows]
-                if rows:
-                    last = tuple(getattr(rows[-1], key.key) for key in keys)
+                users = [_user(row) for row in session.execute(stmt)]
+            if users:
+                last = _key_values(users[-1], keys)
             yield from users
-            if len(rows) < batch:
+            if len(users) < batch:
                 return
 
     # Building blocks ------------------------------------------------------------------------
@@ -335,6 +330,48 @@ class UserQuery:
         elif self.terms.long:
             conditions += [like_condition(term) for term in self.terms.long]
         return conditions
+
+
+_USER_COLUMNS = (
+    UserRow.id,
+    UserRow.version,
+    UserRow.username,
+    UserRow.first_name,
+    UserRow.last_name,
+    UserRow.email,
+    UserRow.user_group,
+    UserRow.phone,
+    UserRow.extension,
+    UserRow.backup_phone,
+    UserRow.backup_extension,
+    UserRow.method,
+    UserRow.mode,
+    *(getattr(UserRow, column) for column in LANGUAGE_FIELDS.values()),
+    UserRow.enabled,
+    UserRow.pin_hash.is_not(None),
+    UserRow.pin_change_required,
+    UserRow.source,
+    UserRow.directory_id,
+    UserRow.dn,
+    UserRow.created_at,
+    UserRow.updated_at,
+    UserRow.updated_by,
+)
+_LANGUAGE_COUNT = len(LANGUAGE_FIELDS)
+
+
+def _user(row: Sequence[Any]) -> User:
+    """A ``User`` from a row of ``_USER_COLUMNS`` (what ``to_user`` makes, without the ORM)."""
+    languages = dict(zip(LANGUAGE_FIELDS, row[13 : 13 + _LANGUAGE_COUNT], strict=True))
+    rest = row[13 + _LANGUAGE_COUNT :]
+    return User(*row[:13], languages, rest[0], bool(rest[1]), *rest[2:])  # type: ignore[call-arg]
+
+
+def _key_values(user: User, keys: Sequence[Any]) -> list[Any]:
+    """The values of the sort ``keys`` for ``user``."""
+    return [
+        user.username.lower() if k is UserRow.username_key else getattr(user, k.key) for k in keys
+    ]
 
 
 def _typed(keys: Sequence[Any], values: Sequence[Any]) -> Any:
