@@ -168,30 +168,45 @@ def in_process(data: Path) -> None:
     baseline = min(naive.values())
     print(f"    worst ratio: {max(ratios):.2f} (target <= 0.50)")
     search("")
+    full = naive["zzqx"]
     print(
-        "\n(c) sort by column and jump to the end, painted, vs the fastest naive scan "
-        f"({baseline * 1000:.2f} ms; the no-match scan takes {naive['zzqx'] * 1000:.2f} ms)"
+        "\n(c) sort by a column, and jump to the end: model updated and visible rows read"
+        f"\n    (then painted), vs the naive scan ({full * 1000:.2f} ms with a text matching"
+        "\n    nothing: every row and column read) and vs the fastest naive scan of (b)"
+        f" ({baseline * 1000:.2f} ms)"
     )
-    print(f"    {'column':<14}{'order':<6}{'sort ms':>9}{'end ms':>9}{'ratio':>8}")
+    print(
+        f"    {'column':<14}{'order':<6}{'sort ms':>9}{'end ms':>9}{'painted':>9}"
+        f"{'ratio':>8}{'fastest':>9}"
+    )
     for column, (title, _key) in enumerate(COLUMNS):
         for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
 
             def sort(c: int = column, o: Qt.SortOrder = order) -> None:
                 pane.table.sortByColumn(c, o)
-                pane.table.viewport().repaint()
+                visible_rows(pane.table)
 
             def end() -> None:
                 pane.table.scrollToBottom()
-                pane.table.viewport().repaint()
-                pane.table.scrollToTop()
+                visible_rows(pane.table)
 
-            sort_s = best(
-                sort, setup=lambda: pane.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-            )
-            end_s = best(end, setup=pane.model.refresh)
-            ratio = max(sort_s, end_s) / baseline
+            def reset(c: int = column, o: Qt.SortOrder = order) -> None:
+                pane.table.scrollToTop()
+                pane.table.sortByColumn(0 if c else 1, o)
+                pane.table.sortByColumn(c, o)
+
+            def unsorted(c: int = column) -> None:
+                pane.table.sortByColumn(0 if c else 1, Qt.SortOrder.AscendingOrder)
+
+            sort_s = best(sort, setup=unsorted)
+            painted = best(lambda: (sort(), pane.table.viewport().repaint()), setup=unsorted)
+            end_s = best(end, setup=reset)
+            worst = max(sort_s, end_s)
             name = "asc" if order == Qt.SortOrder.AscendingOrder else "desc"
-            print(f"    {title:<14}{name:<6}{sort_s * 1000:>9.2f}{end_s * 1000:>9.2f}{ratio:>8.2f}")
+            print(
+                f"    {title:<14}{name:<6}{sort_s * 1000:>9.2f}{end_s * 1000:>9.2f}"
+                f"{painted * 1000:>9.2f}{worst / full:>8.2f}{worst / baseline:>9.2f}"
+            )
     print(
         f"\n    rows held by the model: {pane.model.loaded_rows():,} of {pane.model.rowCount():,}"
     )
