@@ -7,7 +7,6 @@ from typing import ClassVar
 
 from mfa_console.core.errors import ValidationError
 from mfa_console.core.users.methods import LANGUAGES, METHODS, MODES
-from mfa_console.core.users.phones import country_codes
 
 AUTH_FALLBACKS = {"fail": "Fail Authentication", "succeed": "Succeed Authentication"}
 
@@ -40,6 +39,8 @@ class CompanySettings:
     pin_history: int = 5
 
     def validate(self) -> None:
+        from mfa_console.core.users.phones import country_codes  # phonenumbers: not at start
+
         problems: dict[str, str] = {}
         if self.default_method not in METHODS:
             problems["default_method"] = f"unknown method {self.default_method!r}"

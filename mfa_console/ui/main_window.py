@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
         self.menus: dict[str, QMenu] = {}
         self._build_menus()
         self.statusBar().addPermanentWidget(QLabel(f"Data file: {services.db.display_name}"))
+        self.users_changed.connect(self._on_users_changed)
         self._restore_state()
 
     # Navigation ----------------------------------------------------------------------------
@@ -85,6 +86,12 @@ class MainWindow(QMainWindow):
         self._stack.setCurrentWidget(self.pane(spec.key))
         self._state.setValue("window/last_pane", spec.key)
         self.pane_changed.emit(spec.key)
+
+    def _on_users_changed(self) -> None:
+        users = self._panes.get("users")
+        refresh = getattr(users, "refresh", None)
+        if refresh is not None:
+            refresh()
 
     @property
     def current_pane_key(self) -> str:

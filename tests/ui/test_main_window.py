@@ -41,14 +41,14 @@ def test_last_pane_and_geometry_are_remembered(
     state = tmp_path / "state.ini"
     first = _window(qtbot, services, state)
     first.show()
-    first.resize(700, 500)  # fits the offscreen platform's 800x600 screen
-    qtbot.waitUntil(lambda: first.width() == 700)
+    first.resize(780, 560)  # fits the offscreen platform's 800x600 screen
+    qtbot.waitUntil(lambda: first.width() == 780)
     first.show_pane("company")
     first.close()
     second = _window(qtbot, services, state)
     second.show()
     assert second.current_pane_key == "company"
-    assert (second.width(), second.height()) == (700, 500)
+    assert (second.width(), second.height()) == (780, 560)
 
 
 def test_pane_names_for_the_command_line() -> None:

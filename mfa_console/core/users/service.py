@@ -28,7 +28,6 @@ from mfa_console.core.errors import (
 from mfa_console.core.settings import SettingsStore
 from mfa_console.core.users import pins
 from mfa_console.core.users.records import User, UserInput, languages_of
-from mfa_console.core.users.validation import normalize
 
 # Fields shown in the audit trail (secrets and bookkeeping left out).
 AUDITED = (
@@ -53,6 +52,15 @@ AUDITED = (
     "directory_id",
     "dn",
 )
+
+
+def normalize(
+    data: UserInput, company: CompanySettings, *, pin_history: str = "[]"
+) -> dict[str, Any]:
+    """``validation.normalize``, imported on first use (phonenumbers is not needed at start)."""
+    from mfa_console.core.users import validation
+
+    return validation.normalize(data, company, pin_history=pin_history)
 
 
 def to_user(row: UserRow) -> User:

@@ -30,7 +30,7 @@ PANES: tuple[PaneSpec, ...] = (
     PaneSpec(
         "users",
         "Users",
-        "mfa_console.ui.panes.placeholder:PlaceholderPane",
+        "mfa_console.ui.panes.users:UsersPane",
         "SP_DirHomeIcon",
         "Users enrolled for two-step verification: add, edit, enable, disable, remove, "
         "import from Active Directory and send enrollment email.",
@@ -38,7 +38,7 @@ PANES: tuple[PaneSpec, ...] = (
     PaneSpec(
         "company",
         "Company Settings",
-        "mfa_console.ui.panes.placeholder:PlaceholderPane",
+        "mfa_console.ui.panes.company_settings:CompanySettingsPane",
         "SP_FileDialogDetailedView",
         "User defaults, languages and PIN rules used when users are added or synchronized.",
     ),
