@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from collections.abc import Iterable
@@ -30,12 +31,24 @@ def stream_json_array(items: Iterable[dict[str, Any]]) -> int:
     return count
 
 
-def print_table(rows: Iterable[Iterable[Any]], headers: list[str]) -> None:
-    materialised = [[("" if v is None else str(v)) for v in row] for row in rows]
+def print_table(rows: Iterable[Iterable[Any]], headers: list[str], *, sample: int = 200) -> None:
+    """Print aligned columns, streaming: widths come from the first ``sample`` rows only, so the
+    memory needed stays flat for any number of rows (a longer value later just overflows)."""
+    iterator = iter(rows)
+    head = [_cells(row) for row in itertools.islice(iterator, sample)]
     widths = [len(h) for h in headers]
-    for row in materialised:
-        widths = [max(w, len(v)) for w, v in zip(widths, row, strict=False)]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False))
-    print(line.rstrip())
-    for row in materialised:
-        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=False)).rstrip())
+    for cells in head:
+        widths = [max(w, len(v)) for w, v in zip(widths, cells, strict=False)]
+
+    def emit(cells: list[str]) -> None:
+        print("  ".join(v.ljust(w) for v, w in zip(cells, widths, strict=False)).rstrip())
+
+    emit(headers)
+    for cells in head:
+        emit(cells)
+    for row in iterator:
+        emit(_cells(row))
+
+
+def _cells(row: Iterable[Any]) -> list[str]:
+    return ["" if value is None else str(value) for value in row]

@@ -81,3 +81,39 @@ def test_gui_without_a_display_says_so(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "mfa_console", "--data", str(tmp_path / "d.db")],
                             capture_output=True, text=True, timeout=60, env=env)  # fmt: skip
     assert result.returncode == 1 and "no display" in result.stderr
+
+
+def _peak_rss_kib(data: Path, *args: str) -> tuple[int, str]:
+    """Run the command line and return its peak resident memory (KiB) and its output."""
+    code = (
+        "import resource, runpy, sys; sys.argv = ['mfa-console'] + sys.argv[1:];"
+        "\ntry:\n    runpy.run_module('mfa_console', run_name='__main__')"
+        "\nexcept SystemExit:\n    pass"
+        "\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", code, "--data", str(data), *args],
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    return int(result.stderr.strip().splitlines()[-1]), result.stdout
+
+
+def test_list_streams_with_flat_memory(tmp_path: Path) -> None:
+    from bench.make_users import make_users
+
+    small, large = tmp_path / "small.db", tmp_path / "large.db"
+    make_users(5_000, small)
+    make_users(40_000, large)
+    for mode in (["--json"], []):
+        small_rss, _ = _peak_rss_kib(small, "users", "list", *mode)
+        large_rss, out = _peak_rss_kib(large, "users", "list", *mode)
+        count = len(json.loads(out)) if mode else len(out.splitlines()) - 1
+        assert count == 40_000
+        # Eight times the users, about the same memory (within 16 MiB).
+        assert large_rss < small_rss + 16 * 1024, (mode, small_rss, large_rss)
+
+
+def test_list_filter(data_file: Path) -> None:
+    for name in ("ann@example.com", "bob@example.com"):
+        assert run(data_file, "users", "add", name, "--disabled").returncode == 0
+    found = json.loads(run(data_file, "users", "list", "--filter", "bob", "--json").stdout)
+    assert [u["username"] for u in found] == ["bob@example.com"]
+    assert json.loads(run(data_file, "users", "list", "--filter", "zzz", "--json").stdout) == []
