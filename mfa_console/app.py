@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from mfa_console.core.backup import BackupService
 from mfa_console.core.db import Database, open_database
 from mfa_console.core.secrets import SecretStore
 from mfa_console.core.settings import SettingsStore
@@ -34,6 +35,10 @@ class Services:
     @cached_property
     def users(self) -> UserService:
         return UserService(self.db, self.settings)
+
+    @cached_property
+    def backup(self) -> BackupService:
+        return BackupService(self.db)
 
     def close(self) -> None:
         self.db.dispose()

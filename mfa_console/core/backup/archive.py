@@ -1,0 +1,133 @@
+"""Write a backup archive: snapshot, hash and archive in parallel, fsync, rename into place.
+
+The finished archive appears under its final name only by an atomic rename of a complete, fsynced
+file, so a crash or a kill at any moment leaves either no backup or a whole one (plus, at worst, a
+hidden ``.*.tmp`` file in the destination folder).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mfa_console import __version__
+from mfa_console.core.backup import files
+from mfa_console.core.backup.errors import BackupError
+from mfa_console.core.backup.hooks import step
+from mfa_console.core.backup.manifest import DATABASE_MEMBER, MANIFEST_MEMBER, SUFFIX, Manifest
+from mfa_console.core.backup.snapshot import SnapshotFacts, take_snapshot
+from mfa_console.core.progress import NullProgress, Progress
+
+CHUNK = 4 << 20
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    manifest: Manifest
+
+    def to_json(self) -> dict[str, object]:
+        return {"file": str(self.path), **self.manifest.to_json()}
+
+
+def default_name(now: datetime | None = None, prefix: str = "mfa-console") -> str:
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+    return f"{prefix}-{stamp}{SUFFIX}"
+
+
+def create_backup(
+    source: Path,
+    destination: Path,
+    *,
+    secrets: tuple[str, ...] = (),
+    progress: Progress | None = None,
+) -> BackupResult:
+    """Back up the live data file ``source`` to ``destination`` (a file, or a folder for a
+    default name). ``secrets`` are keyring entry names the manifest lists for a restore elsewhere.
+    """
+    progress = progress or NullProgress()
+    if not source.is_file():
+        raise BackupError(f"There is no data file at {source} to back up.")
+    if destination.is_dir():
+        destination = destination / default_name()
+    _check_folder(destination.parent)
+    snapshot = files.temp_name(destination, "snapshot")
+    partial = files.temp_name(destination, "partial")
+    try:
+        facts = take_snapshot(source, snapshot, progress)
+        manifest = _write_archive(snapshot, partial, _manifest(source, facts, secrets), progress)
+        step(progress, 1, 1, "Saving the backup")
+        os.replace(partial, destination)
+        files.fsync_dir(destination.parent)
+    except OSError as exc:
+        raise BackupError(
+            f"Cannot write the backup {destination}: {exc.strerror or exc}.",
+            hint="Check the free space and that you may write to that folder.",
+        ) from None
+    finally:
+        files.remove_quietly([snapshot, partial])
+    return BackupResult(destination, manifest)
+
+
+def _check_folder(folder: Path) -> None:
+    if not folder.is_dir():
+        raise BackupError(
+            f"The folder {folder} does not exist.", hint="Choose an existing folder for the backup."
+        )
+
+
+def _manifest(source: Path, facts: SnapshotFacts, secrets: tuple[str, ...]) -> Manifest:
+    return Manifest(
+        program_version=__version__,
+        schema_revisions=facts.schema_revisions,
+        user_count=facts.user_count,
+        sha256="",
+        size=0,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        source=str(source),
+        host=socket.gethostname(),
+        install_id=facts.install_id,
+        secrets=tuple(secrets),
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_archive(snapshot: Path, partial: Path, base: Manifest, progress: Progress) -> Manifest:
+    """Archive ``snapshot`` (stored, not compressed: a page copy) while a thread hashes it."""
+    size = snapshot.stat().st_size
+    with ThreadPoolExecutor(1) as pool:
+        digest = pool.submit(_sha256, snapshot)
+        with partial.open("wb") as raw:
+            with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+                _copy_member(snapshot, archive, size, progress)
+                raw.flush()
+                os.fsync(raw.fileno())  # the bulk reaches the disk while the hash finishes
+                manifest = replace(base, sha256=digest.result(), size=size)
+                archive.writestr(MANIFEST_MEMBER, manifest.dumps())
+            raw.flush()
+            os.fsync(raw.fileno())
+    return manifest
+
+
+def _copy_member(snapshot: Path, archive: zipfile.ZipFile, size: int, progress: Progress) -> None:
+    info = zipfile.ZipInfo(DATABASE_MEMBER, datetime.now(UTC).timetuple()[:6])
+    info.compress_type = zipfile.ZIP_STORED
+    done = 0
+    with snapshot.open("rb") as src, archive.open(info, "w", force_zip64=True) as dst:
+        while chunk := src.read(CHUNK):
+            dst.write(chunk)
+            done += len(chunk)
+            step(progress, done, size, "Writing the backup")

@@ -1,0 +1,50 @@
+"""Small file operations that make writes durable and replacements atomic."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def temp_name(target: Path, kind: str) -> Path:
+    """A hidden, unique name next to ``target`` (same folder, so a rename is atomic)."""
+    return target.with_name(f".{target.name}.{kind}-{secrets.token_hex(4)}.tmp")
+
+
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename in ``path`` durable (no-op where folders cannot be opened, e.g. Windows)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def sqlite_companions(path: Path) -> tuple[Path, Path, Path]:
+    """The -wal, -shm and -journal files SQLite keeps beside ``path``."""
+    return tuple(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))  # type: ignore[return-value]
+
+
+def remove_quietly(paths: Iterable[Path]) -> None:
+    for path in paths:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass  # a leftover temporary file is harmless; never mask the real outcome
