@@ -1,7 +1,8 @@
 """Progress, cancel and the pause hook shared by backup and restore steps.
 
-``MFA_CONSOLE_TEST_STEP_DELAY`` (seconds) slows every step down; the tests use it to kill the
-process at known moments. It is never set in normal use.
+``MFA_CONSOLE_TEST_STEP_DELAY`` (seconds) slows every step down and ``MFA_CONSOLE_TEST_STEP_PAGES``
+makes the steps smaller; the tests use them to kill the process at known moments. Neither is set
+in normal use.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import time
 from mfa_console.core.progress import Progress, check_cancel
 
 DELAY_ENV = "MFA_CONSOLE_TEST_STEP_DELAY"
+PAGES_ENV = "MFA_CONSOLE_TEST_STEP_PAGES"
+STEP_PAGES = 2048  # 8 MB at the default page size: progress a few times a second, cancel quickly
 
 
 def step(progress: Progress, done: int, total: int | None, text: str) -> None:
@@ -21,3 +24,8 @@ def step(progress: Progress, done: int, total: int | None, text: str) -> None:
     if delay:
         time.sleep(float(delay))
     check_cancel(progress)
+
+
+def step_pages() -> int:
+    """Pages copied per backup step."""
+    return int(os.environ.get(PAGES_ENV) or STEP_PAGES)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -54,16 +54,16 @@ class BackupScheduleSettings:
 def scheduled_backups(folder: Path) -> list[Path]:
     """Scheduled backups in ``folder``, newest first."""
     found = [p for p in folder.glob(f"{PREFIX}-*{SUFFIX}") if p.is_file()]
-    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+    return sorted(found, key=lambda p: p.name, reverse=True)  # the names carry the UTC time
 
 
-def next_due(settings: BackupScheduleSettings) -> float | None:
+def next_due(settings: BackupScheduleSettings, now: float | None = None) -> float | None:
     """When the next scheduled backup is due (a time.time() value), or None if not scheduled."""
     if not settings.enabled or not settings.folder:
         return None
     existing = scheduled_backups(Path(settings.folder)) if Path(settings.folder).is_dir() else []
     if not existing:
-        return time.time()
+        return time.time() if now is None else now
     interval = timedelta(hours=settings.interval_hours).total_seconds()
     return existing[0].stat().st_mtime + interval
 
@@ -73,8 +73,9 @@ def run_scheduled_backup_if_due(
 ) -> BackupResult | None:
     """Make a scheduled backup if one is due; returns it, or None when nothing was done."""
     settings = services.settings.load(BackupScheduleSettings)
-    due = next_due(settings)
-    if due is None or due > (time.time() if now is None else now):
+    now = time.time() if now is None else now
+    due = next_due(settings, now)
+    if due is None or due > now:
         return None
     if restore_in_progress(services.db):
         return None
@@ -82,7 +83,7 @@ def run_scheduled_backup_if_due(
     folder.mkdir(parents=True, exist_ok=True)
     try:
         with Lease(services.db, LEASE, timedelta(minutes=30)):
-            result = services.backup.create(folder / default_name(prefix=PREFIX))
+            result = services.backup.create(folder / default_name(_utc(now), prefix=PREFIX))
     except LeaseHeldError:
         return None  # another process is making it
     prune(folder, settings.keep)
@@ -99,3 +100,7 @@ def prune(folder: Path, keep: int) -> list[Path]:
     ]
     files.remove_quietly([*removed, *stale])
     return removed
+
+
+def _utc(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)

@@ -11,11 +11,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from mfa_console.core.backup.hooks import step
+from mfa_console.core.backup.hooks import step, step_pages
 from mfa_console.core.db.engine import BUSY_TIMEOUT_MS, translate_errors
 from mfa_console.core.progress import Progress
-
-STEP_PAGES = 2048  # 8 MB at the default page size: progress a few times a second, cancel quickly
 
 
 @dataclass(frozen=True)
@@ -54,9 +52,12 @@ def copy_database(
     """Copy every page of ``source`` into ``target`` in steps; cancel rolls ``target`` back."""
 
     def on_step(_status: int, remaining: int, total: int) -> None:
-        step(progress, total - remaining, total, text)
+        if remaining:
+            step(progress, total - remaining, total, text)
+        else:  # the last step has committed the copy: too late to cancel
+            progress.report(total, total, text)
 
-    source.backup(target, pages=STEP_PAGES, progress=on_step)
+    source.backup(target, pages=step_pages(), progress=on_step)
 
 
 def take_snapshot(source: Path, snapshot: Path, progress: Progress) -> SnapshotFacts:

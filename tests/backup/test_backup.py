@@ -1,0 +1,142 @@
+"""Backup and restore round trips, with another process writing the whole time."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from mfa_console.core.backup import BackupCorruptError, create_backup, restore_backup
+from mfa_console.core.backup import verify_backup as verify
+from mfa_console.core.backup.manifest import DATABASE_MEMBER, Manifest
+from mfa_console.core.db import open_database
+from mfa_console.core.db.lease import Lease, LeaseHeldError
+from mfa_console.core.errors import CancelledError
+from mfa_console.core.progress import CancelToken
+from tests.backup.bulk import usernames
+from tests.backup.conftest import Actor, integrity
+
+
+def live_numbers(names: set[str]) -> list[int]:
+    return sorted(int(n[4:]) for n in names if n.startswith("live"))
+
+
+def test_backup_while_another_process_writes_is_consistent(
+    filled: Path, writer: Actor, tmp_path: Path
+) -> None:
+    result = create_backup(filled, tmp_path)
+    verified = verify(result.path, extract_to=tmp_path / "copy.db")
+    names = usernames(tmp_path / "copy.db")
+    assert verified.manifest.user_count == len(names)
+    assert {f"old{i:06d}" for i in range(3000)} <= names
+    live = live_numbers(names)
+    assert live == list(range(len(live)))  # a prefix of the writer's commits: one snapshot
+    assert len(live) >= 1
+
+
+def test_restore_while_another_process_writes(filled: Path, writer: Actor, tmp_path: Path) -> None:
+    backup = create_backup(filled, tmp_path).path
+    in_backup = verify(backup, extract_to=tmp_path / "copy.db").manifest.user_count
+    writer.wait_for(lambda line: line.startswith("live") and int(line[4:]) > 5 + in_backup - 3000)
+    written_before = max(int(line[4:]) for line in list(writer.lines) if line.startswith("live"))
+    result = restore_backup(backup, filled)
+    writer.wait_for(lambda line: line.startswith("live") and int(line[4:]) > written_before + 3)
+    names = usernames(filled)
+    assert integrity(filled) == "ok"
+    backup_names = usernames(tmp_path / "copy.db")
+    assert backup_names <= names
+    # Everything written after the backup and before the restore is gone; later writes landed.
+    extra = live_numbers(names - backup_names)
+    assert extra and min(extra) > written_before
+    assert result.safety_backup is not None and result.safety_backup.exists()
+    safety = verify(result.safety_backup, extract_to=tmp_path / "safety.db")
+    assert safety.manifest.user_count >= 3000 + written_before
+
+
+def test_backup_archive_is_plain_zip_with_manifest(filled: Path, tmp_path: Path) -> None:
+    result = create_backup(filled, tmp_path / "b.mfabackup", secrets=("email.smtp-password",))
+    with zipfile.ZipFile(result.path) as archive:
+        assert sorted(archive.namelist()) == ["data.sqlite", "manifest.json"]
+        manifest = Manifest.loads(archive.read("manifest.json"), "x")
+    assert manifest.user_count == 3000
+    assert manifest.schema_revisions == ("0002_leases",)
+    assert manifest.secrets == ("email.smtp-password",)
+    assert re.fullmatch(r"[0-9a-f]{64}", manifest.sha256)
+    assert manifest.source == str(filled)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def _flip_byte_in_database(backup: Path) -> None:
+    with zipfile.ZipFile(backup) as archive:
+        offset = archive.getinfo(DATABASE_MEMBER).header_offset + 30 + len(DATABASE_MEMBER) + 20
+        offset += 2 * 4096 + 100  # inside page 3, past the local header and its zip64 extra
+    data = bytearray(backup.read_bytes())
+    data[offset] ^= 0xFF
+    backup.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "not-a-zip"])
+def test_damaged_backup_is_refused_and_changes_nothing(
+    filled: Path, tmp_path: Path, damage: str
+) -> None:
+    backup = create_backup(filled, tmp_path / "b.mfabackup").path
+    if damage == "flip":
+        _flip_byte_in_database(backup)
+    elif damage == "truncate":
+        backup.write_bytes(backup.read_bytes()[: backup.stat().st_size // 2])
+    else:
+        backup.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)
+    before = (usernames(filled), filled.read_bytes())
+    with pytest.raises(BackupCorruptError, match="Nothing was changed"):
+        restore_backup(backup, filled)
+    assert (usernames(filled), filled.read_bytes()) == before
+    assert not (filled.parent / "backups").exists()
+    left = {p.name for p in filled.parent.iterdir()} - {"console.db-wal", "console.db-shm"}
+    assert left == {"console.db"}
+
+
+def test_cancelled_backup_leaves_no_file(filled: Path, tmp_path: Path) -> None:
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(CancelledError):
+        create_backup(filled, tmp_path / "b.mfabackup", progress=token)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") or p.suffix == ".mfabackup"]
+
+
+def test_cancelled_restore_keeps_the_old_data(
+    filled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MFA_CONSOLE_TEST_STEP_PAGES", "50")
+    backup = create_backup(filled, tmp_path / "b.mfabackup").path
+    db = open_database(filled)
+    with db.write() as session:
+        session.execute(text("DELETE FROM users WHERE id % 2 = 0"))
+    db.dispose()
+    before = usernames(filled)
+
+    class CancelWhenRestoring(CancelToken):
+        def report(self, done: int, total: int | None = None, text: str = "") -> None:
+            if text.startswith("Restoring"):
+                self.cancel()
+
+    with pytest.raises(CancelledError):
+        restore_backup(backup, filled, progress=CancelWhenRestoring())
+    assert usernames(filled) == before
+    assert integrity(filled) == "ok"
+
+
+def test_restore_refused_while_a_synchronization_runs(filled: Path, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    backup = create_backup(filled, tmp_path / "b.mfabackup").path
+    db = open_database(filled)
+    lease = Lease(db, "sync", timedelta(minutes=5)).acquire()
+    try:
+        with pytest.raises(LeaseHeldError, match="synchronization"):
+            restore_backup(backup, filled)
+    finally:
+        lease.release()
+        db.dispose()
