@@ -62,7 +62,9 @@ def run(argv: list[str]) -> int:
 
         return launch(args)
     from mfa_console.app import open_services
+    from mfa_console.core.logs import setup_logging
 
+    setup_logging(getattr(args, "log_kind", "cli"))  # a command may set_defaults(log_kind=...)
     try:
         services = open_services(args.data)
     except ConsoleError as exc:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.app import Services
+from mfa_console.ui import backup_actions
 from mfa_console.ui.panes.registry import PANES, PaneSpec, pane_factory
 
 
@@ -85,6 +86,16 @@ class MainWindow(QMainWindow):
         self._state.setValue("window/last_pane", spec.key)
         self.pane_changed.emit(spec.key)
 
+    def replace_services(self, services: Services) -> None:
+        """Work on ``services`` from now on (after a restore): every pane is built again."""
+        old, self.services = self.services, services
+        for widget in self._panes.values():
+            self._stack.removeWidget(widget)
+            widget.deleteLater()
+        self._panes.clear()
+        self._stack.setCurrentWidget(self.pane(self.current_pane_key))
+        old.close()
+
     @property
     def current_pane_key(self) -> str:
         return PANES[max(self._nav.currentRow(), 0)].key
@@ -95,6 +106,7 @@ class MainWindow(QMainWindow):
         for title in ("&File", "&Tools", "&Help"):
             self.menus[title.replace("&", "")] = bar.addMenu(title)
         self.add_action("File", "E&xit", self.close, QKeySequence.StandardKey.Quit)
+        backup_actions.install(self)
         self.add_action("Help", "&About MFA Console", self._on_about)
 
     def add_action(
@@ -131,9 +143,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1200, 760)
-        last = str(self._state.value("window/last_pane", "users"))
+        last = str(self._state.value("window/last_pane", "status"))
         keys = [spec.key for spec in PANES]
-        self.show_pane(last if last in keys else "users")
+        self.show_pane(last if last in keys else "status")
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self._state.setValue("window/geometry", self.saveGeometry())

@@ -59,6 +59,7 @@ class BackupService:
             self.data_path(), destination, secrets=self.stored_secrets(), progress=progress
         )
         self._record("backup.create", result)
+        log.info("Backed up %d users to %s", result.manifest.user_count, result.path)
         return result
 
     def verify(self, path: Path, progress: Progress | None = None) -> VerifyResult:
@@ -66,6 +67,10 @@ class BackupService:
 
     def restore(self, path: Path, progress: Progress | None = None) -> RestoreReport:
         result = restore_backup(path, self.data_path(), progress=progress)
+        log.info(
+            "Restored %d users from %s (safety backup %s)",
+            result.manifest.user_count, path, result.safety_backup,
+        )  # fmt: skip
         return RestoreReport(result, self._missing_secrets(result))
 
     @staticmethod
