@@ -128,6 +128,8 @@ def run_task(
         task.errored.connect(on_error)
     task.done.connect(dialog.close)
     task.done.connect(dialog.deleteLater)
-    task.done.connect(task.deleteLater)
+    # No task.deleteLater here: deleting the Task while the pool thread is still releasing its
+    # references crashed (PySide6 6.12, "shared QObject was deleted directly"). The Task is
+    # small and goes with its parent.
     QTimer.singleShot(0, lambda: task.start(fn))
     return task

@@ -65,7 +65,6 @@ class LogsPane(QWidget):
         super().__init__(parent)
         self.services = services
         self.model = AuditTableModel(services.db, self)
-        self.export_task: Task | None = None
         self._build_filters()
         self.table = self._build_table()
         self.count_label = QLabel()
@@ -211,14 +210,14 @@ class LogsPane(QWidget):
                 self, "Export failed", exc if isinstance(exc, ConsoleError) else str(exc)
             )
 
-        self.export_task = run_task(
+        task = run_task(
             self,
             lambda progress: auditlog.export_csv(db, where, path, progress),
             title="Exporting the audit trail",
             on_done=done,
             on_error=failed,
         )
-        return self.export_task
+        return task
 
 
 def _kinds(actions: list[str]) -> list[tuple[str, str]]:

@@ -89,6 +89,7 @@ class StatusPane(QWidget):
         super().__init__(parent)
         self.services = services
         self.task: Task | None = None
+        self._previous: Task | None = None
         self.cards: dict[str, StatusCard] = {}
         self._updated = QLabel("Reading the status...")
         refresh = QPushButton("&Refresh")
@@ -134,7 +135,9 @@ class StatusPane(QWidget):
         task.succeeded.connect(self._on_snapshot_ready)
         task.errored.connect(self._on_snapshot_failed)
         task.start(lambda _progress: status.snapshot(services))
-        self.task = task
+        if self._previous is not None:
+            self._previous.deleteLater()  # finished a whole refresh ago: its worker is long gone
+        self._previous, self.task = self.task, task
         return task
 
     def _on_timer_timeout(self) -> None:
