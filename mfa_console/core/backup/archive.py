@@ -11,7 +11,7 @@ import hashlib
 import os
 import socket
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -97,37 +97,41 @@ def _manifest(source: Path, facts: SnapshotFacts, secrets: tuple[str, ...]) -> M
     )
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _write_archive(snapshot: Path, partial: Path, base: Manifest, progress: Progress) -> Manifest:
-    """Archive ``snapshot`` (stored, not compressed: a page copy) while a thread hashes it."""
+    """Archive ``snapshot`` (stored, not compressed: a page copy), hashing each chunk in a
+    second thread as it is written, so the file is read once and hash and write overlap."""
     size = snapshot.stat().st_size
-    with ThreadPoolExecutor(1) as pool:
-        digest = pool.submit(_sha256, snapshot)
-        with partial.open("wb") as raw:
-            with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-                _copy_member(snapshot, archive, size, progress)
-                raw.flush()
-                os.fsync(raw.fileno())  # the bulk reaches the disk while the hash finishes
-                manifest = replace(base, sha256=digest.result(), size=size)
-                archive.writestr(MANIFEST_MEMBER, manifest.dumps())
+    with partial.open("wb") as raw:
+        with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+            digest = _copy_member(snapshot, archive, size, progress)
             raw.flush()
             os.fsync(raw.fileno())
+            manifest = replace(base, sha256=digest, size=size)
+            archive.writestr(MANIFEST_MEMBER, manifest.dumps())
+        raw.flush()
+        os.fsync(raw.fileno())
     return manifest
 
 
-def _copy_member(snapshot: Path, archive: zipfile.ZipFile, size: int, progress: Progress) -> None:
+def _copy_member(snapshot: Path, archive: zipfile.ZipFile, size: int, progress: Progress) -> str:
+    """Copy the snapshot into the archive; returns its SHA-256."""
     info = zipfile.ZipInfo(DATABASE_MEMBER, datetime.now(UTC).timetuple()[:6])
     info.compress_type = zipfile.ZIP_STORED
-    done = 0
-    with snapshot.open("rb") as src, archive.open(info, "w", force_zip64=True) as dst:
+    digest, done = hashlib.sha256(), 0
+    with (
+        ThreadPoolExecutor(1) as hasher,  # one worker: chunks are hashed in order
+        snapshot.open("rb") as src,
+        archive.open(info, "w", force_zip64=True) as dst,
+    ):
+        pending: Future[None] | None = None
         while chunk := src.read(CHUNK):
+            hashed = hasher.submit(digest.update, chunk)
             dst.write(chunk)
+            if pending is not None:
+                pending.result()  # at most two chunks in flight
+            pending = hashed
             done += len(chunk)
             step(progress, done, size, "Writing the backup")
+        if pending is not None:
+            pending.result()
+    return digest.hexdigest()
