@@ -9,6 +9,7 @@ from pathlib import Path
 from mfa_console.app import Services
 from mfa_console.cli.output import add_json_flag, print_json
 from mfa_console.core.backup.manifest import describe_secret
+from mfa_console.core.errors import ConsoleError
 from mfa_console.core.progress import NullProgress, Progress
 
 
@@ -39,6 +40,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         action.add_argument("file", metavar="FILE", type=Path)
         add_json_flag(action)
         action.set_defaults(func=handler)
+        if name == "restore":
+            action.set_defaults(func_unopenable=_restore_unopenable)
+    _register_schedule(actions)
+
+
+def _register_schedule(actions: argparse._SubParsersAction) -> None:
+    text = "show or change scheduled backups (the background service makes them)"
+    schedule = actions.add_parser("schedule", help=text, description=text)
+    switch = schedule.add_mutually_exclusive_group()
+    switch.add_argument("--enable", action="store_true", help="turn scheduled backups on")
+    switch.add_argument("--disable", action="store_true", help="turn scheduled backups off")
+    schedule.add_argument("--folder", type=Path, help="where scheduled backups are written")
+    schedule.add_argument("--interval-hours", type=int, help="hours between backups (1-744)")
+    schedule.add_argument("--keep", type=int, help="how many scheduled backups to keep")
+    add_json_flag(schedule)
+    schedule.set_defaults(func=_schedule)
 
 
 def _progress(args: argparse.Namespace) -> Progress:
@@ -97,3 +114,52 @@ def _print_secrets(heading: str, names: tuple[str, ...]) -> None:
         print(heading)
         for name in names:
             print(f"  {name}: {describe_secret(name)}")
+
+
+def _restore_unopenable(args: argparse.Namespace, problem: Exception) -> int:
+    """Restore when the data file cannot be opened at all (damaged): it is kept aside."""
+    from mfa_console.core.backup import restore_backup
+    from mfa_console.core.db.engine import resolve_url, sqlite_path
+
+    target = sqlite_path(resolve_url(args.data))
+    if target is None:
+        raise problem if isinstance(problem, ConsoleError) else ConsoleError(str(problem))
+    print(f"mfa-console: {problem}", file=sys.stderr)
+    print("Restoring over it; the damaged file is kept beside it.", file=sys.stderr)
+    result = restore_backup(args.file, target, progress=_progress(args))
+    if args.json:
+        print_json(result.to_json())
+    else:
+        print(f"Restored {result.manifest.user_count:,} users from {result.backup}")
+        if result.replaced_damaged:
+            print(f"The damaged data file is kept as {result.replaced_damaged}")
+    return 0
+
+
+def _schedule(args: argparse.Namespace, services: Services) -> int:
+    from dataclasses import asdict, replace
+
+    from mfa_console.core.backup import BackupScheduleSettings
+
+    current = services.settings.load(BackupScheduleSettings)
+    changes: dict[str, object] = {}
+    if args.enable or args.disable:
+        changes["enabled"] = bool(args.enable)
+    if args.folder is not None:
+        changes["folder"] = str(args.folder.expanduser().resolve())
+    if args.interval_hours is not None:
+        changes["interval_hours"] = args.interval_hours
+    if args.keep is not None:
+        changes["keep"] = args.keep
+    if changes:
+        current = replace(current, **changes)  # type: ignore[arg-type]
+        services.settings.save(current)
+    if args.json:
+        print_json(asdict(current))
+    else:
+        state = "on" if current.enabled else "off"
+        print(
+            f"Scheduled backups are {state}: every {current.interval_hours} h into "
+            f"{current.folder or '(no folder)'}, keeping {current.keep}."
+        )
+    return 0

@@ -136,6 +136,7 @@ def users_section(services: Services) -> StatusSection:
 
 
 def data_file_section(services: Services) -> StatusSection:
+    from mfa_console.core.backup.guard import restore_in_progress
     from mfa_console.core.backup.schedule import BackupScheduleSettings, next_due
 
     db = services.db
@@ -164,6 +165,10 @@ def data_file_section(services: Services) -> StatusSection:
         "scheduled_backups": bool(due is not None),
     }
     state = OK if last else WARNING
+    if restore_in_progress(db):
+        lines.insert(0, "A restore is replacing this data file now.")
+        state = WARNING
+    facts["restore_in_progress"] = state == WARNING and lines[0].startswith("A restore")
     return StatusSection("data-file", "Data file", state, tuple(lines), "logs", facts)
 
 

@@ -69,3 +69,32 @@ def test_damaged_backup_fails_with_one_line(tmp_path: Path) -> None:
         assert done.returncode == 1 and done.stdout == ""
         assert done.stderr.count("\n") == 1 and "cannot be used" in done.stderr
     assert len(usernames(data)) == 3
+
+
+def test_restore_over_a_damaged_data_file(tmp_path: Path) -> None:
+    data = tmp_path / "a.db"
+    add_users(data, 12)
+    backup = tmp_path / "b.mfabackup"
+    assert cli(data, "backup", "create", str(backup)).returncode == 0
+    for companion in (tmp_path / "a.db-wal", tmp_path / "a.db-shm"):
+        companion.unlink(missing_ok=True)
+    data.write_bytes(b"SQLite format 3\x00" + b"\xee" * 10_000)
+    assert cli(data, "status").returncode == 1
+    done = cli(data, "backup", "restore", str(backup), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["damaged_file_kept"].startswith(str(data))
+    assert len(usernames(data)) == 12
+
+
+def test_schedule_settings(tmp_path: Path) -> None:
+    data = tmp_path / "a.db"
+    folder = tmp_path / "nightly"
+    done = cli(
+        data, "backup", "schedule", "--enable", "--folder", str(folder), "--keep", "3", "--json"
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {
+        "enabled": True, "interval_hours": 24, "folder": str(folder), "keep": 3,
+    }  # fmt: skip
+    bad = cli(data, "backup", "schedule", "--interval-hours", "0")
+    assert bad.returncode == 1 and "interval_hours" in bad.stderr
