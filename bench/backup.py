@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mfa_console.app import open_services  # noqa: E402
-from mfa_console.core.backup import create_backup, restore_backup, verify_backup  # noqa: E402
-from mfa_console.core.status import snapshot  # noqa: E402
-from tests.backup.bulk import add_users  # noqa: E402
+from mfa_console.app import open_services
+from mfa_console.core.backup import create_backup, restore_backup, verify_backup
+from mfa_console.core.status import snapshot
+from tests.backup.bulk import add_users
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -49,7 +49,8 @@ def main() -> int:
         root = Path(folder)
         data = root / "data.db"
         made = timed(lambda: add_users(data, args.users))
-        print(f"data file: {args.users:,} users, {data.stat().st_size / 1e6:.1f} MB (made in {made:.1f} s)")
+        size = data.stat().st_size / 1e6
+        print(f"data file: {args.users:,} users, {size:.1f} MB (made in {made:.1f} s)")
         tool, ours = [], []
         for i in range(args.rounds):  # interleaved, so both see the same machine state
             tool.append(timed(lambda: sqlite_tool_backup(data, root / "tool-copy.db")))

@@ -165,10 +165,10 @@ def data_file_section(services: Services) -> StatusSection:
         "scheduled_backups": bool(due is not None),
     }
     state = OK if last else WARNING
-    if restore_in_progress(db):
+    facts["restore_in_progress"] = restoring = restore_in_progress(db)
+    if restoring:
         lines.insert(0, "A restore is replacing this data file now.")
         state = WARNING
-    facts["restore_in_progress"] = state == WARNING and lines[0].startswith("A restore")
     return StatusSection("data-file", "Data file", state, tuple(lines), "logs", facts)
 
 

@@ -29,6 +29,7 @@ FILTER = f"MFA Console backups (*{SUFFIX});;All files (*)"
 def install(window: MainWindow) -> None:
     window.add_action("File", "&Back Up...", lambda: _on_back_up(window), "Ctrl+B")
     window.add_action("File", "&Restore...", lambda: _on_restore(window))
+    window.add_action("File", "Scheduled Bac&kups...", lambda: _on_schedule(window))
     window.add_action("Help", "Open &Log Folder", open_log_folder)
 
 
@@ -45,6 +46,12 @@ def _on_back_up(window: MainWindow) -> None:
     )
     if name:
         back_up_to(window, Path(name))
+
+
+def _on_schedule(window: MainWindow) -> None:
+    from mfa_console.ui.dialogs.backup_schedule import BackupScheduleDialog
+
+    BackupScheduleDialog(window.services, window).exec()
 
 
 def _on_restore(window: MainWindow) -> None:

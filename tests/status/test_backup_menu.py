@@ -25,7 +25,7 @@ def make_window(qtbot, services: Services) -> MainWindow:  # type: ignore[no-unt
 def test_menus_have_the_actions(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
     window = make_window(qtbot, services)
     file_items = [a.text() for a in window.menus["File"].actions()]
-    assert file_items == ["&Back Up...", "&Restore...", "E&xit"]
+    assert file_items == ["&Back Up...", "&Restore...", "Scheduled Bac&kups...", "E&xit"]
     assert "Open &Log Folder" in [a.text() for a in window.menus["Help"].actions()]
     window.close()
 
@@ -80,3 +80,21 @@ def test_log_file_gets_errors_with_traceback_and_no_secrets(
             if getattr(handler, "mfa_console_log", None) == str(path):
                 root.removeHandler(handler)
                 handler.close()
+
+
+def test_schedule_dialog_saves_validated_settings(
+    qtbot, services: Services, tmp_path: Path, messages
+) -> None:  # type: ignore[no-untyped-def]
+    from mfa_console.core.backup import BackupScheduleSettings
+    from mfa_console.ui.dialogs.backup_schedule import BackupScheduleDialog
+
+    dialog = BackupScheduleDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.enabled.setChecked(True)
+    dialog.accept()  # no folder: refused with a message, dialog stays open
+    assert messages[-1].kind == "error" and "folder" in messages[-1].text
+    dialog.folder.setText(str(tmp_path))
+    dialog.keep.setValue(3)
+    dialog.accept()
+    saved = services.settings.load(BackupScheduleSettings)
+    assert (saved.enabled, saved.folder, saved.keep) == (True, str(tmp_path), 3)
