@@ -212,7 +212,7 @@ def sizing_section(services: Services) -> StatusSection:
     )
     state = WARNING if machine is not None and machine < needed * GB * 0.95 else OK
     facts = {"recommended_gb": needed, "machine_bytes": machine, "process_bytes": used}
-    return StatusSection("sizing", "Sizing", state, lines, "users", facts)
+    return StatusSection("sizing", "Sizing", state, lines, None, facts)
 
 
 ACTIVITY_KINDS = (

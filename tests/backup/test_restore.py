@@ -99,3 +99,19 @@ def test_restore_into_a_missing_or_damaged_data_file(filled: Path, tmp_path: Pat
         not (tmp_path / "damaged.db-wal").exists()
         or (tmp_path / "damaged.db-wal").read_bytes() != b"stale"
     )
+
+
+def test_staged_copies_of_a_killed_restore_are_cleaned_up(filled: Path, tmp_path: Path) -> None:
+    import os
+    import time
+
+    backup = create_backup(filled, tmp_path / "b.mfabackup").path
+    leftover = filled.parent / f".{filled.name}.restore-deadbeef.tmp"
+    recent = filled.parent / f".{filled.name}.restore-0badf00d.tmp"
+    leftover.write_bytes(b"x" * 100)
+    recent.write_bytes(b"y")
+    old = time.time() - 7 * 3600
+    os.utime(leftover, (old, old))
+    restore_backup(backup, filled)
+    assert not leftover.exists()
+    assert recent.exists()  # it might belong to a restore still running elsewhere

@@ -18,8 +18,10 @@ stale ``-wal``/``-shm`` are moved or removed, and the staged file is renamed int
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,11 +38,13 @@ from mfa_console.core.backup.manifest import Manifest
 from mfa_console.core.backup.snapshot import connect, copy_database
 from mfa_console.core.backup.verify import VerifyResult, verify_backup
 from mfa_console.core.db import Database, open_database
+from mfa_console.core.db.engine import translate_errors
 from mfa_console.core.db.lease import Lease, LeaseRow
 from mfa_console.core.errors import DataFileError, DataFileLockedError, SchemaTooNewError
 from mfa_console.core.progress import NullProgress, Progress
 
 LEASE_TTL = timedelta(minutes=15)
+STALE_SECONDS = 6 * 3600
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ def restore_backup(
     """Restore ``backup`` over the data file ``target`` (created if missing)."""
     progress = progress or NullProgress()
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(target)
     staged = files.temp_name(target, "restore")
     try:
         verified = verify_backup(backup, extract_to=staged, progress=progress)
@@ -95,6 +100,15 @@ def restore_backup(
     )  # fmt: skip
     _record(target, result)
     return result
+
+
+def _remove_stale_staging(target: Path) -> None:
+    """Staged copies left by a restore that was killed (older than any restore still running)."""
+    now = time.time()
+    for path in target.parent.glob(f".{target.name}.restore-*.tmp*"):
+        with contextlib.suppress(OSError):
+            if now - path.stat().st_mtime > STALE_SECONDS:
+                path.unlink()
 
 
 def _refuse_newer(verified: VerifyResult) -> None:
@@ -151,13 +165,14 @@ def _copy_into(
         safety = create_backup(
             target, safety_dir / default_name(prefix="before-restore"), progress=progress
         ).path
-        source, dest = connect(staged), connect(target)
-        try:
-            copy_database(source, dest, progress, "Restoring the data file")
-            dest.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        finally:
-            source.close()
-            dest.close()
+        with translate_errors(str(target)):
+            source, dest = connect(staged), connect(target)
+            try:
+                copy_database(source, dest, progress, "Restoring the data file")
+                dest.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            finally:
+                source.close()
+                dest.close()
     step(progress, 1, 1, "Restored")
     return safety
 
