@@ -104,8 +104,6 @@ def _write_archive(snapshot: Path, partial: Path, base: Manifest, progress: Prog
     with partial.open("wb") as raw:
         with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
             digest = _copy_member(snapshot, archive, size, progress)
-            raw.flush()
-            os.fsync(raw.fileno())
             manifest = replace(base, sha256=digest, size=size)
             archive.writestr(MANIFEST_MEMBER, manifest.dumps())
         raw.flush()
