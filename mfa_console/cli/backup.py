@@ -125,14 +125,14 @@ def _restore_unopenable(args: argparse.Namespace, problem: Exception) -> int:
     if target is None:
         raise problem if isinstance(problem, ConsoleError) else ConsoleError(str(problem))
     print(f"mfa-console: {problem}", file=sys.stderr)
-    print("Restoring over it; the damaged file is kept beside it.", file=sys.stderr)
+    print("Restoring over it; that file is kept beside it.", file=sys.stderr)
     result = restore_backup(args.file, target, progress=_progress(args))
     if args.json:
         print_json(result.to_json())
     else:
         print(f"Restored {result.manifest.user_count:,} users from {result.backup}")
-        if result.replaced_damaged:
-            print(f"The damaged data file is kept as {result.replaced_damaged}")
+        if result.kept_unreadable:
+            print(f"The data file that could not be opened is kept as {result.kept_unreadable}")
     return 0
 
 

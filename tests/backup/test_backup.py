@@ -140,3 +140,13 @@ def test_restore_refused_while_a_synchronization_runs(filled: Path, tmp_path: Pa
     finally:
         lease.release()
         db.dispose()
+
+
+def test_a_backup_never_overwrites_the_data_file(filled: Path) -> None:
+    from mfa_console.core.backup import BackupError
+
+    before = filled.read_bytes()
+    for target in (filled, filled.with_name("console.db-wal")):
+        with pytest.raises(BackupError, match="data file itself"):
+            create_backup(filled, target)
+    assert filled.read_bytes() == before and integrity(filled) == "ok"

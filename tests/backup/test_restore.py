@@ -93,8 +93,8 @@ def test_restore_into_a_missing_or_damaged_data_file(filled: Path, tmp_path: Pat
     (tmp_path / "damaged.db-wal").write_bytes(b"stale")
     result = restore_backup(backup, damaged)
     assert usernames(damaged) == usernames(filled)
-    assert result.replaced_damaged is not None
-    assert result.replaced_damaged.read_bytes().startswith(b"SQLite format 3\x00\xff")
+    assert result.kept_unreadable is not None
+    assert result.kept_unreadable.read_bytes().startswith(b"SQLite format 3\x00\xff")
     assert (
         not (tmp_path / "damaged.db-wal").exists()
         or (tmp_path / "damaged.db-wal").read_bytes() != b"stale"

@@ -82,7 +82,7 @@ def test_restore_over_a_damaged_data_file(tmp_path: Path) -> None:
     assert cli(data, "status").returncode == 1
     done = cli(data, "backup", "restore", str(backup), "--json")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["damaged_file_kept"].startswith(str(data))
+    assert json.loads(done.stdout)["unreadable_file_kept"].startswith(str(data))
     assert len(usernames(data)) == 12
 
 

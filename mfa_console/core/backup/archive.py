@@ -57,6 +57,7 @@ def create_backup(
     if destination.is_dir():
         destination = destination / default_name()
     _check_folder(destination.parent)
+    _refuse_overwriting_data(source, destination)
     snapshot = files.temp_name(destination, "snapshot")
     partial = files.temp_name(destination, "partial")
     try:
@@ -79,6 +80,16 @@ def _check_folder(folder: Path) -> None:
     if not folder.is_dir():
         raise BackupError(
             f"The folder {folder} does not exist.", hint="Choose an existing folder for the backup."
+        )
+
+
+def _refuse_overwriting_data(source: Path, destination: Path) -> None:
+    data = source.resolve()
+    own = {data, *(p.resolve() for p in files.sqlite_companions(data))}
+    if destination.resolve() in own:
+        raise BackupError(
+            f"{destination} is the data file itself (or one of its companion files).",
+            hint="Choose another name or folder for the backup.",
         )
 
 

@@ -55,7 +55,7 @@ class RestoreResult:
     schema_before: tuple[str, ...]  # the backup's schema
     schema_after: str  # the restored file's schema (migrated)
     safety_backup: Path | None  # the data file as it was before the restore
-    replaced_damaged: Path | None  # a damaged data file kept aside
+    kept_unreadable: Path | None  # a data file that could not be opened, kept aside
 
     @property
     def migrated(self) -> bool:
@@ -72,7 +72,7 @@ class RestoreResult:
             "schema_after": self.schema_after,
             "migrated": self.migrated,
             "safety_backup": str(self.safety_backup) if self.safety_backup else None,
-            "damaged_file_kept": str(self.replaced_damaged) if self.replaced_damaged else None,
+            "unreadable_file_kept": str(self.kept_unreadable) if self.kept_unreadable else None,
             "secrets": list(self.manifest.secrets),
         }
 
@@ -183,7 +183,7 @@ def _swap_in(staged: Path, target: Path, progress: Progress) -> Path | None:
     kept = None
     wal, shm, journal = files.sqlite_companions(target)
     if target.exists():
-        kept = target.with_name(f"{target.name}.damaged-{datetime.now(UTC):%Y%m%d-%H%M%S}")
+        kept = target.with_name(f"{target.name}.replaced-{datetime.now(UTC):%Y%m%d-%H%M%S}")
         _link_or_copy(target, kept)
         if wal.exists():
             os.replace(wal, kept.with_name(kept.name + "-wal"))
