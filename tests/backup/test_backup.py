@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-import zipfile
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import text
 
 from mfa_console.core.backup import BackupCorruptError, create_backup, restore_backup
 from mfa_console.core.backup import verify_backup as verify
-from mfa_console.core.backup.manifest import DATABASE_MEMBER, Manifest
+from mfa_console.core.backup.container import read_manifest
 from mfa_console.core.db import open_database
 from mfa_console.core.db.lease import Lease, LeaseHeldError
 from mfa_console.core.errors import CancelledError
@@ -56,29 +57,33 @@ def test_restore_while_another_process_writes(filled: Path, writer: Actor, tmp_p
     assert safety.manifest.user_count >= 3000 + written_before
 
 
-def test_backup_archive_is_plain_zip_with_manifest(filled: Path, tmp_path: Path) -> None:
+def test_backup_file_is_a_database_with_its_manifest_at_the_end(
+    filled: Path, tmp_path: Path
+) -> None:
     result = create_backup(filled, tmp_path / "b.mfabackup", secrets=("email.smtp-password",))
-    with zipfile.ZipFile(result.path) as archive:
-        assert sorted(archive.namelist()) == ["data.sqlite", "manifest.json"]
-        manifest = Manifest.loads(archive.read("manifest.json"), "x")
+    manifest = read_manifest(result.path)
+    assert manifest == result.manifest
     assert manifest.user_count == 3000
     assert manifest.schema_revisions == ("0002_leases",)
     assert manifest.secrets == ("email.smtp-password",)
+    data = result.path.read_bytes()
+    assert hashlib.sha256(data[: manifest.size]).hexdigest() == manifest.sha256
     assert re.fullmatch(r"[0-9a-f]{64}", manifest.sha256)
     assert manifest.source == str(filled)
+    # Any SQLite tool opens the backup file itself, read-only.
+    conn = sqlite3.connect(f"{result.path.as_uri()}?mode=ro&immutable=1", uri=True)
+    assert conn.execute("SELECT count(*) FROM users").fetchone() == (3000,)
+    conn.close()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
 def _flip_byte_in_database(backup: Path) -> None:
-    with zipfile.ZipFile(backup) as archive:
-        offset = archive.getinfo(DATABASE_MEMBER).header_offset + 30 + len(DATABASE_MEMBER) + 20
-        offset += 2 * 4096 + 100  # inside page 3, past the local header and its zip64 extra
     data = bytearray(backup.read_bytes())
-    data[offset] ^= 0xFF
+    data[2 * 4096 + 100] ^= 0xFF  # inside page 3
     backup.write_bytes(bytes(data))
 
 
-@pytest.mark.parametrize("damage", ["flip", "truncate", "not-a-zip"])
+@pytest.mark.parametrize("damage", ["flip", "truncate", "not-a-backup"])
 def test_damaged_backup_is_refused_and_changes_nothing(
     filled: Path, tmp_path: Path, damage: str
 ) -> None:
@@ -88,7 +93,7 @@ def test_damaged_backup_is_refused_and_changes_nothing(
     elif damage == "truncate":
         backup.write_bytes(backup.read_bytes()[: backup.stat().st_size // 2])
     else:
-        backup.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)
+        backup.write_bytes(b"PK\x03\x04" + b"\x00" * 4000)
     before = (usernames(filled), filled.read_bytes())
     with pytest.raises(BackupCorruptError, match="Nothing was changed"):
         restore_backup(backup, filled)

@@ -1,6 +1,7 @@
-"""Write a backup archive: snapshot, hash and archive in parallel, fsync, rename into place.
+"""Write a backup file: snapshot straight into a temporary file, hash it, append the manifest,
+fsync, rename into place.
 
-The finished archive appears under its final name only by an atomic rename of a complete, fsynced
+The finished backup appears under its final name only by an atomic rename of a complete, fsynced
 file, so a crash or a kill at any moment leaves either no backup or a whole one (plus, at worst, a
 hidden ``.*.tmp`` file in the destination folder).
 """
@@ -10,21 +11,20 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
-import zipfile
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from mfa_console import __version__
 from mfa_console.core.backup import files
+from mfa_console.core.backup.container import append_manifest
 from mfa_console.core.backup.errors import BackupError
 from mfa_console.core.backup.hooks import step
-from mfa_console.core.backup.manifest import DATABASE_MEMBER, MANIFEST_MEMBER, SUFFIX, Manifest
+from mfa_console.core.backup.manifest import SUFFIX, Manifest
 from mfa_console.core.backup.snapshot import SnapshotFacts, take_snapshot
 from mfa_console.core.progress import NullProgress, Progress
 
-CHUNK = 4 << 20
+CHUNK = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -58,11 +58,10 @@ def create_backup(
         destination = destination / default_name()
     _check_folder(destination.parent)
     _refuse_overwriting_data(source, destination)
-    snapshot = files.temp_name(destination, "snapshot")
     partial = files.temp_name(destination, "partial")
     try:
-        facts = take_snapshot(source, snapshot, progress)
-        manifest = _write_archive(snapshot, partial, _manifest(source, facts, secrets), progress)
+        facts = take_snapshot(source, partial, progress)
+        manifest = _finish(partial, _manifest(source, facts, secrets), progress)
         step(progress, 1, 1, "Saving the backup")
         os.replace(partial, destination)
         files.fsync_dir(destination.parent)
@@ -72,7 +71,7 @@ def create_backup(
             hint="Check the free space and that you may write to that folder.",
         ) from None
     finally:
-        files.remove_quietly([snapshot, partial])
+        files.remove_quietly([partial, *files.sqlite_companions(partial)])
     return BackupResult(destination, manifest)
 
 
@@ -108,39 +107,19 @@ def _manifest(source: Path, facts: SnapshotFacts, secrets: tuple[str, ...]) -> M
     )
 
 
-def _write_archive(snapshot: Path, partial: Path, base: Manifest, progress: Progress) -> Manifest:
-    """Archive ``snapshot`` (stored, not compressed: a page copy), hashing each chunk in a
-    second thread as it is written, so the file is read once and hash and write overlap."""
-    size = snapshot.stat().st_size
-    with partial.open("wb") as raw:
-        with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-            digest = _copy_member(snapshot, archive, size, progress)
-            manifest = replace(base, sha256=digest, size=size)
-            archive.writestr(MANIFEST_MEMBER, manifest.dumps())
-        raw.flush()
-        os.fsync(raw.fileno())
+def _finish(partial: Path, base: Manifest, progress: Progress) -> Manifest:
+    """Hash the snapshot (one read), append its manifest, and make the file durable."""
+    digest, size = hashlib.sha256(), 0
+    buffer = bytearray(CHUNK)
+    view = memoryview(buffer)
+    with partial.open("r+b", buffering=0) as handle:
+        total = handle.seek(0, 2)
+        handle.seek(0)
+        while count := handle.readinto(buffer):
+            digest.update(view[:count])
+            size += count
+            step(progress, size, total, "Writing the backup")
+        manifest = replace(base, sha256=digest.hexdigest(), size=size)
+        append_manifest(handle, manifest)
+        os.fsync(handle.fileno())
     return manifest
-
-
-def _copy_member(snapshot: Path, archive: zipfile.ZipFile, size: int, progress: Progress) -> str:
-    """Copy the snapshot into the archive; returns its SHA-256."""
-    info = zipfile.ZipInfo(DATABASE_MEMBER, datetime.now(UTC).timetuple()[:6])
-    info.compress_type = zipfile.ZIP_STORED
-    digest, done = hashlib.sha256(), 0
-    with (
-        ThreadPoolExecutor(1) as hasher,  # one worker: chunks are hashed in order
-        snapshot.open("rb") as src,
-        archive.open(info, "w", force_zip64=True) as dst,
-    ):
-        pending: Future[None] | None = None
-        while chunk := src.read(CHUNK):
-            hashed = hasher.submit(digest.update, chunk)
-            dst.write(chunk)
-            if pending is not None:
-                pending.result()  # at most two chunks in flight
-            pending = hashed
-            done += len(chunk)
-            step(progress, done, size, "Writing the backup")
-        if pending is not None:
-            pending.result()
-    return digest.hexdigest()

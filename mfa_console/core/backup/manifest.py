@@ -15,8 +15,6 @@ from mfa_console.core.backup.errors import BackupCorruptError
 
 FORMAT = "mfa-console-backup"
 FORMAT_VERSION = 1
-DATABASE_MEMBER = "data.sqlite"
-MANIFEST_MEMBER = "manifest.json"
 SUFFIX = ".mfabackup"
 
 # Keyring entries of one data file that a restore elsewhere needs again, with what they are for.
@@ -33,7 +31,7 @@ def describe_secret(name: str) -> str:
 
 @dataclass(frozen=True)
 class Manifest:
-    """The ``manifest.json`` member of a backup archive."""
+    """What the end of a backup file says about the database before it (see ``container``)."""
 
     program_version: str
     schema_revisions: tuple[str, ...]

@@ -1,4 +1,4 @@
-"""Verify a backup: a readable archive, a sane manifest, the checksum, SQLite's integrity check.
+"""Verify a backup: a complete file, a sane manifest, the checksum, SQLite's integrity check.
 
 Verification extracts the database (to a temporary file, or to where a restore wants it), so the
 checks run on exactly the bytes a restore would use.
@@ -10,25 +10,19 @@ import hashlib
 import os
 import sqlite3
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from mfa_console.core.backup import files
-from mfa_console.core.backup.errors import BackupCorruptError, BackupError, BackupTooNewError
+from mfa_console.core.backup.container import read_manifest
+from mfa_console.core.backup.errors import BackupCorruptError, BackupTooNewError
 from mfa_console.core.backup.hooks import step
-from mfa_console.core.backup.manifest import (
-    DATABASE_MEMBER,
-    FORMAT,
-    FORMAT_VERSION,
-    MANIFEST_MEMBER,
-    Manifest,
-)
+from mfa_console.core.backup.manifest import FORMAT, FORMAT_VERSION, Manifest
 from mfa_console.core.backup.snapshot import read_facts
 from mfa_console.core.db import migrate
 from mfa_console.core.progress import NullProgress, Progress
 
-CHUNK = 4 << 20
+CHUNK = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -63,25 +57,16 @@ def verify_backup(
     if extract_to is not None:
         return _verify_into(path, extract_to, progress)
     with tempfile.TemporaryDirectory(prefix="mfa-console-verify-") as folder:
-        return _verify_into(path, Path(folder) / DATABASE_MEMBER, progress)
+        return _verify_into(path, Path(folder) / "data.sqlite", progress)
 
 
 def _verify_into(path: Path, database: Path, progress: Progress) -> VerifyResult:
     name = str(path)
+    manifest = read_manifest(path)
+    _check_format(manifest, name)
     try:
-        with zipfile.ZipFile(path) as archive:
-            manifest = _read_manifest(archive, name)
-            _extract(archive, database, manifest, name, progress)
-    except FileNotFoundError:
-        raise BackupError(f"There is no backup file at {path}.") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError) as exc:
-        files.remove_quietly([database])
-        raise _corrupt(name, f"not a complete backup archive ({exc})") from None
-    except BaseException:
-        files.remove_quietly([database])
-        raise
-    step(progress, 0, None, "Checking the database")
-    try:
+        _extract(path, database, manifest, name, progress)
+        step(progress, 0, None, "Checking the database")
         _check_database(database, manifest, name)
     except BaseException:
         files.remove_quietly([database, *files.sqlite_companions(database)])
@@ -97,11 +82,7 @@ def _corrupt(name: str, what: str) -> BackupCorruptError:
     )
 
 
-def _read_manifest(archive: zipfile.ZipFile, name: str) -> Manifest:
-    names = set(archive.namelist())
-    if MANIFEST_MEMBER not in names or DATABASE_MEMBER not in names:
-        raise _corrupt(name, "it is not an MFA Console backup (no manifest or no database)")
-    manifest = Manifest.loads(archive.read(MANIFEST_MEMBER), name)
+def _check_format(manifest: Manifest, name: str) -> None:
     if manifest.format != FORMAT:
         raise _corrupt(name, f"it is not an MFA Console backup (format {manifest.format!r})")
     if manifest.format_version > FORMAT_VERSION:
@@ -110,20 +91,20 @@ def _read_manifest(archive: zipfile.ZipFile, name: str) -> Manifest:
             "changed.",
             hint="Install that version (or newer) to restore it.",
         )
-    return manifest
 
 
-def _extract(
-    archive: zipfile.ZipFile, database: Path, manifest: Manifest, name: str, progress: Progress
-) -> None:
-    """Copy the database member out, hashing it; the zip layer checks its CRC too."""
+def _extract(path: Path, database: Path, manifest: Manifest, name: str, progress: Progress) -> None:
+    """Copy the database bytes out, hashing them on the way."""
     digest, done = hashlib.sha256(), 0
-    with archive.open(DATABASE_MEMBER) as src, database.open("wb") as dst:
-        while chunk := src.read(CHUNK):
-            digest.update(chunk)
-            dst.write(chunk)
-            done += len(chunk)
-            step(progress, done, manifest.size or None, "Checking the backup")
+    buffer = bytearray(CHUNK)
+    view = memoryview(buffer)
+    with path.open("rb", buffering=0) as src, database.open("wb") as dst:
+        while done < manifest.size and (count := src.readinto(buffer)):
+            count = min(count, manifest.size - done)
+            digest.update(view[:count])
+            dst.write(view[:count])
+            done += count
+            step(progress, done, manifest.size, "Checking the backup")
         dst.flush()
         os.fsync(dst.fileno())
     if done != manifest.size or digest.hexdigest() != manifest.sha256:
