@@ -1,6 +1,6 @@
 """Bench: back up a 200,000-user data file, against the sqlite3 tool's ``.backup`` in the same run.
 
-Target: this console's backup (snapshot + archive + SHA-256 + fsync + rename) takes at most 1.5x
+Target: this console's backup (snapshot + SHA-256 + manifest + fsync + rename) takes at most 1.5x
 the time of ``sqlite3 FILE ".backup COPY"``. Also times verify, restore and the Status snapshot.
 
     python bench/backup.py [--users 200000] [--rounds 5]

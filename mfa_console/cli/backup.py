@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="backup_command", metavar="ACTION", required=True)
     for name, handler, text in (
         ("create", _create, "write a backup of the data file to FILE (or into the folder FILE)"),
-        ("verify", _verify, "check a backup: archive, manifest, checksum, integrity"),
+        ("verify", _verify, "check a backup: complete file, manifest, checksum, integrity"),
         ("restore", _restore, "restore the data file from a backup (a safety backup is kept)"),
     ):
         action = actions.add_parser(name, help=text, description=text)

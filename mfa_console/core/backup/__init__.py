@@ -22,7 +22,7 @@ The copy itself is SQLite's online backup API under one read transaction (``snap
 file copy of a live WAL database. Restoring is described in ``restore.py``.
 """
 
-from mfa_console.core.backup.archive import BackupResult, create_backup, default_name
+from mfa_console.core.backup.create import BackupResult, create_backup, default_name
 from mfa_console.core.backup.errors import (
     BackupCorruptError,
     BackupError,

@@ -30,7 +30,7 @@ from sqlalchemy import delete
 
 from mfa_console.core import audit
 from mfa_console.core.backup import files
-from mfa_console.core.backup.archive import create_backup, default_name
+from mfa_console.core.backup.create import create_backup, default_name
 from mfa_console.core.backup.errors import BackupTooNewError
 from mfa_console.core.backup.guard import RESTORE_LEASE, clear_dead_lease, ensure_no_sync
 from mfa_console.core.backup.hooks import step

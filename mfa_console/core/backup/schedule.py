@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from mfa_console.core.backup import files
-from mfa_console.core.backup.archive import BackupResult, default_name
+from mfa_console.core.backup.create import BackupResult, default_name
 from mfa_console.core.backup.guard import restore_in_progress
 from mfa_console.core.backup.manifest import SUFFIX
 from mfa_console.core.db.lease import Lease, LeaseHeldError

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mfa_console.core import audit
-from mfa_console.core.backup.archive import BackupResult, create_backup
+from mfa_console.core.backup.create import BackupResult, create_backup
 from mfa_console.core.backup.errors import BackupError
 from mfa_console.core.backup.manifest import KNOWN_SECRETS
 from mfa_console.core.backup.restore import RestoreResult, restore_backup
