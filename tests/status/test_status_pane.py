@@ -73,3 +73,21 @@ def test_cards_link_to_their_panes(qtbot, small: Services, tmp_path) -> None:  #
     qtbot.mouseClick(pane.cards["data-file"].link, Qt.MouseButton.LeftButton)
     assert window.current_pane_key == "logs"
     window.close()
+
+
+def test_a_features_own_chart_series_wins_over_the_audit_count() -> None:
+    from datetime import date
+
+    from mfa_console.core.status import ChartSeries, StatusSection
+    from mfa_console.ui.panes.status import chart_series
+
+    days = (date(2026, 1, 1), date(2026, 1, 2))
+    audit = StatusSection(
+        "activity", "Activity", "ok", (), None, {},
+        (ChartSeries("Synchronization", days, (1, 1)), ChartSeries("Users", days, (2, 0))),
+    )  # fmt: skip
+    sync = StatusSection(
+        "sync", "Sync", "ok", (), "directory", {}, (ChartSeries("Synchronization", days, (5, 6)),)
+    )
+    chosen = chart_series([audit, sync])
+    assert [(s.label, s.counts) for s in chosen] == [("Synchronization", (5, 6)), ("Users", (2, 0))]

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from mfa_console.app import Services
 from mfa_console.core import status
-from mfa_console.core.status import StatusSection
+from mfa_console.core.status import ChartSeries, StatusSection
 from mfa_console.ui.panes.registry import pane_spec
 from mfa_console.ui.panes.status_chart import ActivityChart
 from mfa_console.ui.tasks import Task
@@ -82,6 +82,16 @@ def _pane_title(key: str) -> str:
         return pane_spec(key).title
     except KeyError:
         return key
+
+
+def chart_series(sections: list[StatusSection]) -> tuple[ChartSeries, ...]:
+    """Series of every section for the one chart; a feature's own series wins over the audit
+    trail's count of the same label."""
+    chosen: dict[str, ChartSeries] = {}
+    for section in sorted(sections, key=lambda s: s.key == "activity"):
+        for series in section.chart:
+            chosen.setdefault(series.label, series)
+    return tuple(chosen.values())
 
 
 class StatusPane(QWidget):
@@ -163,7 +173,6 @@ class StatusPane(QWidget):
             card = StatusCard(section)
             self.cards[section.key] = card
             self._grid.addWidget(card, index // 2, index % 2)
-        activity = next((s for s in sections if s.key == "activity"), None)
-        self.chart.set_series(activity.chart if activity else ())
-        self.chart.setVisible(bool(activity and activity.chart))
+        self.chart.set_series(chart_series(sections))
+        self.chart.setVisible(bool(chart_series(sections)))
         self.chart_title.setVisible(self.chart.isVisibleTo(self))
