@@ -53,7 +53,8 @@ def test_kill_during_backup(filled: Path, tmp_path: Path, text: str, nth: int) -
     ("text", "nth"),
     [
         ("Checking the backup", 1),
-        ("Copying", 2),  # the safety backup
+        ("Safety backup: copying", 1),
+        ("Safety backup: writing", 1),
         ("Restoring", 1),
         ("Restoring", 6),
         ("Restored", 1),

@@ -29,3 +29,16 @@ def step(progress: Progress, done: int, total: int | None, text: str) -> None:
 def step_pages() -> int:
     """Pages copied per backup step."""
     return int(os.environ.get(PAGES_ENV) or STEP_PAGES)
+
+
+class Prefixed:
+    """Progress of a sub-task, its texts prefixed (e.g. the safety backup inside a restore)."""
+
+    def __init__(self, progress: Progress, prefix: str) -> None:
+        self._progress, self._prefix = progress, prefix
+
+    def report(self, done: int, total: int | None = None, text: str = "") -> None:
+        self._progress.report(done, total, f"{self._prefix}{text[:1].lower()}{text[1:]}")
+
+    def cancelled(self) -> bool:
+        return self._progress.cancelled()

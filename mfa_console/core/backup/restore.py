@@ -33,7 +33,7 @@ from mfa_console.core.backup import files
 from mfa_console.core.backup.create import create_backup, default_name
 from mfa_console.core.backup.errors import BackupTooNewError
 from mfa_console.core.backup.guard import RESTORE_LEASE, clear_dead_lease, ensure_no_sync
-from mfa_console.core.backup.hooks import step
+from mfa_console.core.backup.hooks import Prefixed, step
 from mfa_console.core.backup.manifest import Manifest
 from mfa_console.core.backup.snapshot import connect, copy_database
 from mfa_console.core.backup.verify import VerifyResult, verify_backup
@@ -162,9 +162,8 @@ def _copy_into(
     with Lease(db, RESTORE_LEASE, LEASE_TTL):
         ensure_no_sync(db)
         safety_dir.mkdir(parents=True, exist_ok=True)
-        safety = create_backup(
-            target, safety_dir / default_name(prefix="before-restore"), progress=progress
-        ).path
+        name = safety_dir / default_name(prefix="before-restore")
+        safety = create_backup(target, name, progress=Prefixed(progress, "Safety backup: ")).path
         with translate_errors(str(target)):
             source, dest = connect(staged), connect(target)
             try:
@@ -185,8 +184,9 @@ def _swap_in(staged: Path, target: Path, progress: Progress) -> Path | None:
     if target.exists():
         kept = target.with_name(f"{target.name}.replaced-{datetime.now(UTC):%Y%m%d-%H%M%S}")
         _link_or_copy(target, kept)
-        if wal.exists():
-            os.replace(wal, kept.with_name(kept.name + "-wal"))
+        for companion, suffix in ((wal, "-wal"), (journal, "-journal")):
+            if companion.exists():
+                os.replace(companion, kept.with_name(kept.name + suffix))
     # The staged file is complete and checkpointed: no -wal/-shm/-journal may sit beside it.
     files.remove_quietly([wal, shm, journal])
     files.fsync_file(staged)
