@@ -71,3 +71,25 @@ def test_kill_during_restore(filled: Path, tmp_path: Path, text: str, nth: int) 
     # The killed restore's lease does not block the next attempt, which completes.
     restore_backup(backup, filled)
     assert usernames(filled) == new
+
+
+def test_kill_at_random_moments(filled: Path, tmp_path: Path) -> None:
+    """A few kills at random times of a backup followed by a restore, each checked."""
+    import random
+    import time
+
+    other = tmp_path / "other.db"
+    add_users(other, 2000, prefix="new")
+    backup = create_backup(other, tmp_path / "b.mfabackup").path
+    old, new = usernames(filled), usernames(other)
+    chance = random.Random(6)
+    for round_ in range(4):
+        command = ("backup", str(filled), str(tmp_path / f"r{round_}.mfabackup"))
+        if round_ % 2:
+            command = ("restore", str(filled), str(backup))
+        actor = Actor(*command, env=SLOW)
+        actor.wait_for(lambda line: line.startswith("step"))
+        time.sleep(chance.uniform(0.0, 0.4))
+        actor.kill()
+        assert integrity(filled) == "ok"
+        assert usernames(filled) in (old, new)
