@@ -3,7 +3,7 @@
 Target: this console's backup (snapshot + SHA-256 + manifest + fsync + rename) takes at most 1.5x
 the time of ``sqlite3 FILE ".backup COPY"``. Also times verify, restore and the Status snapshot.
 
-    python bench/backup.py [--users 200000] [--rounds 5]
+    python bench/backup.py [--users 200000] [--rounds 9]
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def sqlite_tool_backup(data: Path, copy: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=200_000)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
     if shutil.which("sqlite3") is None:
         print("the sqlite3 command-line tool is needed (Debian: apt install sqlite3)")

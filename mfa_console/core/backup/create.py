@@ -121,5 +121,5 @@ def _finish(partial: Path, base: Manifest, progress: Progress) -> Manifest:
             step(progress, size, total, "Writing the backup")
         manifest = replace(base, sha256=digest.hexdigest(), size=size)
         append_manifest(handle, manifest)
-        os.fsync(handle.fileno())
+        files.fsync_fd(handle.fileno())
     return manifest

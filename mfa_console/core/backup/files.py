@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,10 +14,23 @@ def temp_name(target: Path, kind: str) -> Path:
     return target.with_name(f".{target.name}.{kind}-{secrets.token_hex(4)}.tmp")
 
 
+def fsync_fd(fd: int) -> None:
+    """Flush ``fd`` to the disk itself (on macOS plain fsync stops at the drive's cache)."""
+    if sys.platform == "darwin":  # pragma: no cover - macOS only
+        import fcntl
+
+        try:
+            fcntl.fcntl(fd, fcntl.F_FULLFSYNC)
+            return
+        except OSError:
+            pass  # not supported by this file system: fall back to fsync
+    os.fsync(fd)
+
+
 def fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(fd)
+        fsync_fd(fd)
     finally:
         os.close(fd)
 

@@ -7,7 +7,6 @@ checks run on exactly the bytes a restore would use.
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -106,7 +105,7 @@ def _extract(path: Path, database: Path, manifest: Manifest, name: str, progress
             done += count
             step(progress, done, manifest.size, "Checking the backup")
         dst.flush()
-        os.fsync(dst.fileno())
+        files.fsync_fd(dst.fileno())
     if done != manifest.size or digest.hexdigest() != manifest.sha256:
         raise _corrupt(name, "its database does not match the checksum in its manifest")
 
