@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from mfa_console.core.activation.service import ActivationService
+from mfa_console.core.backup import BackupService
 from mfa_console.core.db import Database, open_database
 from mfa_console.core.secrets import SecretStore
 from mfa_console.core.settings import SettingsStore
@@ -39,6 +40,10 @@ class Services:
     @cached_property
     def activation(self) -> ActivationService:
         return ActivationService(self.settings, self.secrets)
+
+    @cached_property
+    def backup(self) -> BackupService:
+        return BackupService(self.db)
 
     def close(self) -> None:
         self.db.dispose()

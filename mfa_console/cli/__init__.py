@@ -15,7 +15,7 @@ import sys
 from types import ModuleType
 
 from mfa_console import __version__
-from mfa_console.core.errors import ConsoleError
+from mfa_console.core.errors import ConsoleError, DataFileLockedError
 
 _SHARED = {"output"}
 
@@ -65,12 +65,21 @@ def run(argv: list[str]) -> int:
     if getattr(args, "without_data", False):  # e.g. activation-service: no data file
         return _run_without_data(args)
     from mfa_console.app import open_services
+    from mfa_console.core.logs import setup_logging
 
+    setup_logging(getattr(args, "log_kind", "cli"))  # a command may set_defaults(log_kind=...)
     try:
         services = open_services(args.data)
     except ConsoleError as exc:
-        print(f"mfa-console: {exc}", file=sys.stderr)
-        return 1
+        unopenable = getattr(args, "func_unopenable", None)  # e.g. restore over a damaged file
+        if unopenable is None or isinstance(exc, DataFileLockedError):
+            print(f"mfa-console: {exc}", file=sys.stderr)
+            return 1
+        try:
+            return int(unopenable(args, exc))
+        except ConsoleError as again:
+            print(f"mfa-console: {again}", file=sys.stderr)
+            return 1
     try:
         return int(args.func(args, services))
     except ConsoleError as exc:

@@ -44,9 +44,11 @@ def launch(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from mfa_console.app import open_services
+    from mfa_console.core.logs import setup_logging
     from mfa_console.ui import messages
     from mfa_console.ui.main_window import MainWindow
 
+    setup_logging("gui")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("MFA Console")
     app.setOrganizationName("MFA Console")
@@ -102,7 +104,10 @@ def _screenshot(app, window, args: argparse.Namespace) -> int:  # type: ignore[n
             print(f"mfa-console: {exc.args[0]}", file=sys.stderr)
             return 2
     window.show()
+    from PySide6.QtCore import QThreadPool
+
     for _ in range(5):
+        QThreadPool.globalInstance().waitForDone(5000)  # panes that load off the GUI thread
         app.processEvents()
     ok = window.grab().save(args.screenshot)
     window.close()

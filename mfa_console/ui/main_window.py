@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.app import Services
+from mfa_console.ui import backup_actions
 from mfa_console.ui.panes.registry import PANES, PaneSpec, pane_factory
 
 
@@ -93,6 +94,16 @@ class MainWindow(QMainWindow):
         if refresh is not None:
             refresh()
 
+    def replace_services(self, services: Services) -> None:
+        """Work on ``services`` from now on (after a restore): every pane is built again."""
+        old, self.services = self.services, services
+        for widget in self._panes.values():
+            self._stack.removeWidget(widget)
+            widget.deleteLater()
+        self._panes.clear()
+        self._stack.setCurrentWidget(self.pane(self.current_pane_key))
+        old.close()
+
     @property
     def current_pane_key(self) -> str:
         return PANES[max(self._nav.currentRow(), 0)].key
@@ -106,6 +117,7 @@ class MainWindow(QMainWindow):
         self.add_action("File", "&Import Users...", self._on_import_users, "Ctrl+I")
         self.add_action("File", "&Export Users...", self._on_export_users, "Ctrl+E")
         self.add_action("Tools", "Run &Configuration Wizard...", self._on_run_wizard)
+        backup_actions.install(self)
         self.add_action("Help", "&About MFA Console", self._on_about)
 
     def add_action(
@@ -157,9 +169,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1200, 760)
-        last = str(self._state.value("window/last_pane", "users"))
+        last = str(self._state.value("window/last_pane", "status"))
         keys = [spec.key for spec in PANES]
-        self.show_pane(last if last in keys else "users")
+        self.show_pane(last if last in keys else "status")
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self._state.setValue("window/geometry", self.saveGeometry())

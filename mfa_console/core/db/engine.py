@@ -133,7 +133,8 @@ def _translated(orig: BaseException | None, name: str) -> DataFileError | None:
         return DataFileError(
             f"The data file {name} is damaged or is not an MFA Console data file. It was left "
             "untouched.",
-            hint="Restore it from a backup (File > Restore...) or open another file with --data.",
+            hint="Restore a backup with: mfa-console backup restore BACKUP_FILE (or open another "
+            "file with --data).",
         )
     if base in _UNREADABLE_CODES:
         return DataFileError(

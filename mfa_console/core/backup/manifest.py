@@ -1,0 +1,83 @@
+"""What a backup says about itself: program, schema, users, checksum, and the secrets it lacks.
+
+Secrets live in the OS keyring, never in the data file, so a backup cannot carry them. The manifest
+names (only names, never values) the keyring entries that existed when the backup was made: after a
+restore on another machine they must be entered again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from mfa_console.core.backup.errors import BackupCorruptError
+
+FORMAT = "mfa-console-backup"
+FORMAT_VERSION = 1
+SUFFIX = ".mfabackup"
+
+# Keyring entries of one data file that a restore elsewhere needs again, with what they are for.
+KNOWN_SECRETS: dict[str, str] = {
+    "directory.bind-password": "the directory bind password (Directory Integration > Settings)",
+    "email.smtp-password": "the SMTP server password (Email)",
+    "activation.token": "the activation of this server (Activation: activate again)",
+}
+
+
+def describe_secret(name: str) -> str:
+    return KNOWN_SECRETS.get(name, name)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What the end of a backup file says about the database before it (see ``container``)."""
+
+    program_version: str
+    schema_revisions: tuple[str, ...]
+    user_count: int
+    sha256: str
+    size: int
+    created_at: str  # ISO 8601, UTC
+    source: str
+    host: str
+    install_id: str
+    secrets: tuple[str, ...] = ()
+    format: str = FORMAT
+    format_version: int = FORMAT_VERSION
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["schema_revisions"] = list(self.schema_revisions)
+        data["secrets"] = list(self.secrets)
+        return data
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), indent=2, sort_keys=True)
+
+    @classmethod
+    def loads(cls, text: bytes | str, name: str) -> Manifest:
+        """Parse a manifest; anything malformed is reported as a damaged backup."""
+        try:
+            data = json.loads(text)
+            return cls(
+                program_version=str(data["program_version"]),
+                schema_revisions=tuple(str(r) for r in data["schema_revisions"]),
+                user_count=int(data["user_count"]),
+                sha256=str(data["sha256"]),
+                size=int(data["size"]),
+                created_at=str(data["created_at"]),
+                source=str(data.get("source", "")),
+                host=str(data.get("host", "")),
+                install_id=str(data.get("install_id", "")),
+                secrets=tuple(str(s) for s in data.get("secrets", ())),
+                format=str(data["format"]),
+                format_version=int(data["format_version"]),
+                extra=dict(data.get("extra", {})),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise BackupCorruptError(
+                f"{name} has a damaged manifest ({type(exc).__name__}).",
+                hint="Use another backup file.",
+            ) from None

@@ -1,0 +1,92 @@
+"""The backup service the GUI and the command line use: the data file, the keyring, the audit.
+
+It adds to the plain functions what only the running console knows: which data file is open, which
+secrets this data file has in the keyring, and the audit trail entries.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from mfa_console.core import audit
+from mfa_console.core.backup.create import BackupResult, create_backup
+from mfa_console.core.backup.errors import BackupError
+from mfa_console.core.backup.manifest import KNOWN_SECRETS
+from mfa_console.core.backup.restore import RestoreResult, restore_backup
+from mfa_console.core.backup.verify import VerifyResult, verify_backup
+from mfa_console.core.db import Database
+from mfa_console.core.errors import ConsoleError, SecretsUnavailableError
+from mfa_console.core.progress import Progress
+from mfa_console.core.secrets import SecretStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    result: RestoreResult
+    secrets_to_enter: tuple[str, ...]  # listed in the backup, missing from this machine's keyring
+
+    def to_json(self) -> dict[str, object]:
+        return {**self.result.to_json(), "secrets_to_enter": list(self.secrets_to_enter)}
+
+
+class BackupService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def data_path(self) -> Path:
+        path = self._db.path
+        if path is None:
+            raise BackupError(
+                f"{self._db.display_name} is a database server, not a data file.",
+                hint="Back it up with the database server's own tools (for example pg_dump).",
+            )
+        return path
+
+    def stored_secrets(self) -> tuple[str, ...]:
+        """Names of this data file's keyring entries (all known names if the keyring is shut)."""
+        store = SecretStore(self._db.install_id())
+        try:
+            return tuple(name for name in KNOWN_SECRETS if store.has(name))
+        except SecretsUnavailableError:
+            return tuple(KNOWN_SECRETS)
+
+    def create(self, destination: Path, progress: Progress | None = None) -> BackupResult:
+        result = create_backup(
+            self.data_path(), destination, secrets=self.stored_secrets(), progress=progress
+        )
+        self._record("backup.create", result)
+        log.info("Backed up %d users to %s", result.manifest.user_count, result.path)
+        return result
+
+    def verify(self, path: Path, progress: Progress | None = None) -> VerifyResult:
+        return verify_backup(path, progress=progress)
+
+    def restore(self, path: Path, progress: Progress | None = None) -> RestoreReport:
+        result = restore_backup(path, self.data_path(), progress=progress)
+        log.info(
+            "Restored %d users from %s (safety backup %s)",
+            result.manifest.user_count, path, result.safety_backup,
+        )  # fmt: skip
+        return RestoreReport(result, self._missing_secrets(result))
+
+    @staticmethod
+    def _missing_secrets(result: RestoreResult) -> tuple[str, ...]:
+        store = SecretStore(result.manifest.install_id)
+        try:
+            return tuple(name for name in result.manifest.secrets if not store.has(name))
+        except SecretsUnavailableError:
+            return result.manifest.secrets
+
+    def _record(self, action: str, result: BackupResult) -> None:
+        try:
+            with self._db.write() as session:
+                audit.record(session, action, str(result.path), None, {
+                    "users": result.manifest.user_count, "sha256": result.manifest.sha256,
+                })  # fmt: skip
+        except ConsoleError as exc:
+            # The backup is complete and safe; only its note in the trail is missing.
+            log.warning("Backup %s made, but not recorded in the audit trail: %s", result.path, exc)

@@ -1,0 +1,64 @@
+"""The application log: one rotated file per kind of process in the platform's log folder.
+
+The GUI, the command line and the background service each call ``setup_logging`` once at start.
+Kinds get their own file (``mfa-console-gui.log``...) so that two processes never rotate the same
+file. A filter masks anything that looks like a password, token or secret, as a second line of
+defence: the code never logs secrets in the first place.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+from pathlib import Path
+
+from mfa_console.core import paths
+
+MAX_BYTES = 2 * 1024 * 1024
+BACKUP_COUNT = 5
+FORMAT = "%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s"
+_SECRET = re.compile(
+    r"(?i)\b(password|passwd|secret|token|pin)\b(\s*[\"']?\s*[:=]\s*[\"']?)([^\s\"',;}]+)"
+)
+
+
+class RedactSecrets(logging.Filter):
+    """Mask ``password=...``-like values in a record's final message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = _SECRET.sub(r"\1\2***", message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+def log_file(kind: str) -> Path:
+    return paths.log_dir() / f"mfa-console-{kind}.log"
+
+
+def setup_logging(kind: str = "gui", level: int = logging.INFO) -> Path | None:
+    """Install the rotated file handler on the root logger (once); returns the file, or None if
+    the log folder cannot be written (the console still works, it just cannot log)."""
+    root = logging.getLogger()
+    target = log_file(kind)
+    for handler in root.handlers:
+        if getattr(handler, "mfa_console_log", None) == str(target):
+            return target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            target, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
+        )
+    except OSError:
+        return None
+    handler.mfa_console_log = str(target)  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.addFilter(RedactSecrets())
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > level:
+        root.setLevel(level)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per plugin on every open
+    logging.captureWarnings(True)
+    return target
