@@ -11,6 +11,7 @@ wrong command line.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -71,9 +72,22 @@ def main(argv: list[str] | None = None) -> int:
     except ConsoleError as exc:
         print(f"setup: {exc}", file=sys.stderr)
         return 1
+    if _no_display():
+        print(
+            "setup: no display to show the wizard on. Run it on the desktop, or install with "
+            "--unattended --target DIR.",
+            file=sys.stderr,
+        )
+        return 1
     from installer.wizard import run_wizard
 
     return run_wizard(lambda: open_payload(payload_location(args)), args.target, args.data)
+
+
+def _no_display() -> bool:
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _unattended(args: argparse.Namespace) -> int:

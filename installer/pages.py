@@ -74,7 +74,7 @@ class LicensePage(QWizardPage):
         super().__init__()
         self.setTitle("License Agreement")
         self.setSubTitle(f"Please read the license terms before installing {PRODUCT}.")
-        text = QPlainTextEdit(licence_text())
+        self.text = text = QPlainTextEdit(licence_text())
         text.setReadOnly(True)
         text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.agree = QRadioButton("I &Agree")
@@ -212,7 +212,8 @@ class InstallingPage(QWizardPage):
     def _on_task_progressed(self, done: int, total: int, text: str) -> None:
         self.bar.setMaximum(max(total, 0))
         self.bar.setValue(done)
-        self.status.setText(f"{done} of {total} files copied.\n{text}")
+        name = text.rsplit("/", 1)[-1]  # a file name fits the page; its whole path may not
+        self.status.setText(f"{done} of {total} files copied.\n{name}")
 
     def _on_task_succeeded(self, result: object) -> None:
         assert isinstance(result, core.InstallResult)

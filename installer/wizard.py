@@ -41,6 +41,9 @@ class SetupWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
         self.setMinimumSize(QSize(640, 480))
+        logo = icon_path()
+        if logo is not None:
+            self.setPixmap(QWizard.WizardPixmap.LogoPixmap, QIcon(str(logo)).pixmap(48, 48))
         self.welcome = WelcomePage()
         self.license = LicensePage()
         self.folder = FolderPage(self, target or core.default_target())
@@ -93,6 +96,16 @@ class SetupWizard(QWizard):
         super().reject()
 
 
+def icon_path() -> Path | None:
+    """The console's icon: beside the frozen setup, or in the repository's resources."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    root = (
+        Path(bundle) if bundle else Path(__file__).resolve().parent.parent / "resources" / "icons"
+    )
+    path = root / ICON_FILE
+    return path if path.exists() else None
+
+
 def run_wizard(
     open_payload: Callable[[], Payload], target: Path | None, data_file: Path | None
 ) -> int:
@@ -100,8 +113,8 @@ def run_wizard(
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName(f"{PRODUCT} Setup")
-    icon = Path(getattr(sys, "_MEIPASS", "")) / ICON_FILE
-    if icon.exists():
+    icon = icon_path()
+    if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
     try:
         payload = open_payload()

@@ -99,3 +99,22 @@ def full_disk(tmp_path: Path) -> Iterator[Path | None]:
         _unmount(where)
         return
     yield None
+
+
+LAUNCH_MARKER_ENV = "MFA_CONSOLE_TEST_LAUNCHED"
+
+
+@pytest.fixture
+def fake_payload(tmp_path: Path) -> Path:
+    """A small stand-in for the frozen console (the real one is tested in test_setup_exe.py):
+    its ``mfa-console`` only records that it was started, and where."""
+    root = tmp_path / "payload"
+    (root / "_internal" / "lib").mkdir(parents=True)
+    exe = root / "mfa-console"
+    exe.write_text(f'#!/bin/sh\necho "$PWD" > "${LAUNCH_MARKER_ENV}"\n')
+    exe.chmod(0o755)
+    (root / "_internal" / "lib" / "module.txt").write_text("program file\n")
+    (root / "_internal" / "base.bin").write_bytes(os.urandom(4096))
+    (root / "_internal" / "link.bin").symlink_to("base.bin")
+    (root / "mfa-console.svg").write_text((ROOT / "resources/icons/mfa-console.svg").read_text())
+    return root
