@@ -8,7 +8,8 @@ the libraries only those use; ``lean_binaries`` leaves them out.
 from __future__ import annotations
 
 import sys
-from pathlib import PurePosixPath
+import time
+from pathlib import Path, PurePosixPath
 
 _UNUSED_QT = (
     "QtNetwork QtQml QtQuick QtQuickControls2 QtQuickTest QtQuickWidgets QtOpenGL QtOpenGLWidgets "
@@ -77,3 +78,12 @@ def _closure(entries: list) -> set[str]:
                 if full:
                     todo.append(full)
     return seen
+
+
+def wait_for(ready: Path, timeout: float = 1800) -> None:
+    """Wait until the console's build has written the payload (the setup is built beside it)."""
+    deadline = time.monotonic() + timeout
+    while not ready.exists():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"The payload did not appear within {timeout:.0f} s ({ready}).")
+        time.sleep(0.2)
