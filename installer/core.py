@@ -222,13 +222,22 @@ def _remove_data_file(data: Path) -> Path | None:
 
 
 def _schedule_windows_cleanup(target: Path, left: list[str]) -> None:
-    """Windows cannot delete the running uninstaller: a detached shell does it once it exits."""
-    files = " ".join(f'"{target / name}"' for name in left if not name.startswith("registry:"))
-    command = f'ping -n 3 127.0.0.1 >nul & del /f /q {files} & rmdir /s /q "{target}"'
+    """Windows cannot delete the running uninstaller: a detached shell does it once it exits.
+
+    It deletes only the listed files, then the folders that leaves empty (``rmdir`` without /s
+    refuses a folder that still holds anything, such as files we did not install).
+    """
+    files = [target / name for name in left if not name.startswith("registry:")]
+    folders = {p for f in files for p in f.parents if p == target or _inside(p, target)}
+    steps = ["ping -n 3 127.0.0.1 >nul"]
+    steps += [f'del /f /q "{f}" 2>nul' for f in files]
+    steps += [
+        f'rmdir "{d}" 2>nul' for d in sorted(folders, key=lambda p: len(p.parts), reverse=True)
+    ]
     flags = getattr(subprocess, "DETACHED_PROCESS", 0) | getattr(
         subprocess, "CREATE_NEW_PROCESS_GROUP", 0
     )
-    subprocess.Popen(["cmd", "/c", command], creationflags=flags, close_fds=True)
+    subprocess.Popen(["cmd", "/c", " & ".join(steps)], creationflags=flags, close_fds=True)
 
 
 def clean_env() -> dict[str, str]:
