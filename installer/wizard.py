@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWizard
 
 from installer import PRODUCT, core, requirements
@@ -43,7 +43,9 @@ class SetupWizard(QWizard):
         self.setMinimumSize(QSize(640, 480))
         logo = icon_path()
         if logo is not None:
-            self.setPixmap(QWizard.WizardPixmap.LogoPixmap, QIcon(str(logo)).pixmap(48, 48))
+            icon = QIcon(str(logo))
+            self.setPixmap(QWizard.WizardPixmap.LogoPixmap, icon.pixmap(48, 48))
+            self.setPixmap(QWizard.WizardPixmap.WatermarkPixmap, watermark(icon))
         self.welcome = WelcomePage()
         self.license = LicensePage()
         self.folder = FolderPage(self, target or core.default_target())
@@ -94,6 +96,16 @@ class SetupWizard(QWizard):
 
     def on_install_cancelled(self) -> None:
         super().reject()
+
+
+def watermark(icon: QIcon) -> QPixmap:
+    """The band beside the Welcome and Finish pages: the console's colour and icon."""
+    pixmap = QPixmap(164, 552)
+    pixmap.fill(QColor("#1f5fa8"))
+    painter = QPainter(pixmap)
+    painter.drawPixmap(34, 40, icon.pixmap(96, 96))
+    painter.end()
+    return pixmap
 
 
 def icon_path() -> Path | None:
