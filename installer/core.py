@@ -110,10 +110,16 @@ def install(
         shutil.rmtree(staging, ignore_errors=True)
         _remove_if_empty(target)
         raise
-    if previous is not None:
-        _remove_files(target, [f.path for f in previous.files])
-        launchers.remove_launchers(previous.launchers)
-    _swap_in(staging, target, [f.path for f in installed])
+    try:
+        if previous is not None:
+            _remove_files(target, [f.path for f in previous.files])
+            launchers.remove_launchers(previous.launchers)
+        _swap_in(staging, target, [f.path for f in installed])
+    except OSError as exc:
+        raise ConsoleError(
+            f"The program files in {target} could not be replaced ({exc}).",
+            hint="Close MFA Console if it is running, then run the setup again.",
+        ) from exc
     manifest = Manifest(version=version, files=installed)
     write_manifest(target, manifest)  # before the launchers, so a failure there is undoable
     old_version = previous.version if previous else None
