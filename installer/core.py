@@ -27,7 +27,7 @@ from installer.manifest import (
     require_manifest,
     write_manifest,
 )
-from installer.payload import Payload
+from installer.payload import Entry, Payload
 from mfa_console import __version__
 from mfa_console.core import paths
 from mfa_console.core.errors import ConsoleError
@@ -98,44 +98,57 @@ def install(
     """Install (or upgrade) the console from ``payload`` into ``target``."""
     progress = progress or NullProgress()
     target = target.expanduser().absolute()
-    entries = payload.entries()
     checks = requirements.check_all(target, payload.installed_size(), free)
     if not all(check.ok for check in checks):
         raise RequirementsError(checks)
     previous = read_manifest(target)
+    installed = _stage(payload, target, progress)
+    _replace(previous, target, installed)
+    old_version = previous.version if previous else None
+    result = InstallResult(target, version, old_version, len(installed), [])
+    _register(result, Manifest(version=version, files=installed))
+    result.migration = migrate_data(target, data_file or default_data_file())
+    return result
+
+
+def _stage(payload: Payload, target: Path, progress: Progress) -> list[InstalledFile]:
+    """Copy the payload beside the current files; on any failure nothing is left behind."""
     staging = target / STAGING
     try:
-        installed = _extract(payload, entries, staging, progress)
+        return _extract(payload, payload.entries(), staging, progress)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         _remove_if_empty(target)
         raise
+
+
+def _replace(previous: Manifest | None, target: Path, installed: list[InstalledFile]) -> None:
+    """Swap the staged files in, removing what the previous installation listed."""
     try:
         if previous is not None:
             _remove_files(target, [f.path for f in previous.files])
             launchers.remove_launchers(previous.launchers)
-        _swap_in(staging, target, [f.path for f in installed])
+        _swap_in(target / STAGING, target, [f.path for f in installed])
     except OSError as exc:
         raise ConsoleError(
             f"The program files in {target} could not be replaced ({exc}).",
             hint="Close MFA Console if it is running, then run the setup again.",
         ) from exc
-    manifest = Manifest(version=version, files=installed)
-    write_manifest(target, manifest)  # before the launchers, so a failure there is undoable
-    old_version = previous.version if previous else None
-    result = InstallResult(target, version, old_version, len(installed), [])
+
+
+def _register(result: InstallResult, manifest: Manifest) -> None:
+    """Write the manifest and make the launcher (the manifest first, so all is undoable)."""
+    write_manifest(result.target, manifest)
     try:
-        manifest.launchers = launchers.create_launchers(target, version)
+        manifest.launchers = launchers.create_launchers(result.target, result.version)
     except (OSError, subprocess.CalledProcessError) as exc:
         result.warnings.append(f"The launcher could not be created ({exc}).")
-    write_manifest(target, manifest)
+    write_manifest(result.target, manifest)
     result.launchers = manifest.launchers
-    result.migration = migrate_data(target, data_file or default_data_file())
-    return result
 
 
 def _extract(
-    payload: Payload, entries: list, staging: Path, progress: Progress
+    payload: Payload, entries: list[Entry], staging: Path, progress: Progress
 ) -> list[InstalledFile]:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -275,12 +288,15 @@ def migrate_data(target: Path, data_file: Path) -> str:
         return "The data file was not migrated: the console executable is missing."
     # `users list` opens the file without a window; consoles without it fall back to a screenshot.
     attempts = [["users", "list", "--json"], ["--screenshot", "", "--size", "320x240"]]
-    with tempfile.TemporaryDirectory() as tmp:
-        for args in attempts:
-            args = [a or str(Path(tmp) / "check.png") for a in args]
-            done = _run_console(exe, ["--data", str(data_file), *args])
-            if done.returncode != 2:
-                break
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for args in attempts:
+                args = [a or str(Path(tmp) / "check.png") for a in args]
+                done = _run_console(exe, ["--data", str(data_file), *args])
+                if done.returncode != 2:
+                    break
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"The data file was not migrated now ({exc}); the console migrates it when it opens."
     if done.returncode == 0:
         return f"The data file {data_file} was opened and brought up to date."
     reason = (done.stderr or "").strip().splitlines()[-1:] or ["no reason given"]
