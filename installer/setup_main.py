@@ -1,0 +1,7 @@
+"""Entry point of the frozen setup."""
+
+import sys
+
+from installer.cli import main
+
+sys.exit(main())
