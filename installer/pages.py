@@ -199,7 +199,7 @@ class InstallingPage(QWizardPage):
 
     def initializePage(self) -> None:
         self.result, self.failed = None, False
-        self.task = Task(self)
+        self.task = Task()
         self.task.progressed.connect(self._on_task_progressed)
         self.task.succeeded.connect(self._on_task_succeeded)
         self.task.errored.connect(self._on_task_errored)
