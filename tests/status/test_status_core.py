@@ -23,9 +23,10 @@ def test_empty_file(services: Services) -> None:
     assert list(sections) == [
         "activation", "users", "data-file", "sync", "email", "service", "sizing", "activity",
     ]  # fmt: skip
-    for key in ("activation", "sync", "email"):
+    for key in ("sync", "email"):
         assert sections[key].state == status.NOT_CONFIGURED
         assert sections[key].lines[0].startswith("Not configured")
+    assert sections["activation"].facts == {"activated": False}
     assert sections["users"].facts["total"] == 0
     assert sections["data-file"].facts["schema_revision"] == ",".join(sorted(head_revisions()))
     assert sections["data-file"].facts["last_backup"] is None
