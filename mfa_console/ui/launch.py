@@ -104,10 +104,10 @@ def _screenshot(app, window, args: argparse.Namespace) -> int:  # type: ignore[n
             print(f"mfa-console: {exc.args[0]}", file=sys.stderr)
             return 2
     window.show()
-    from PySide6.QtCore import QThreadPool
+    from mfa_console.ui.tasks import wait_for_tasks
 
-    for _ in range(5):
-        QThreadPool.globalInstance().waitForDone(5000)  # panes that load off the GUI thread
+    for _ in range(3):
+        wait_for_tasks()  # panes that load off the GUI thread
         app.processEvents()
     ok = window.grab().save(args.screenshot)
     window.close()

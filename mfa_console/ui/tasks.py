@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -208,3 +209,18 @@ def run_task(
     task.view = _TaskView(parent, task, dialog, on_done, on_error)
     QTimer.singleShot(0, lambda: task.start(fn))
     return task
+
+
+def wait_for_tasks(timeout: float = 10.0) -> bool:
+    """Process events until every running task has delivered its result (for screenshots and
+    scripted runs); False if some were still running at the timeout."""
+    from PySide6.QtCore import QCoreApplication
+
+    deadline = time.monotonic() + timeout
+    while _relay is not None and _relay.tasks:
+        if time.monotonic() > deadline:
+            return False
+        QCoreApplication.processEvents()
+        time.sleep(0.005)
+    QCoreApplication.processEvents()
+    return True
