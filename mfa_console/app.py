@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from mfa_console.core.db import Database, open_database
+from mfa_console.core.mail.service import MailService
 from mfa_console.core.secrets import SecretStore
 from mfa_console.core.settings import SettingsStore
 from mfa_console.core.users.service import UserService
@@ -34,6 +35,10 @@ class Services:
     @cached_property
     def users(self) -> UserService:
         return UserService(self.db, self.settings)
+
+    @cached_property
+    def mail(self) -> MailService:
+        return MailService(self.db, self.settings, self.secrets)
 
     def close(self) -> None:
         self.db.dispose()

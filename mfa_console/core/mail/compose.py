@@ -1,0 +1,102 @@
+"""From a user to a message: which template (as the original chose), the values, the MIME bytes.
+
+Choice, for a user being told about their enrollment:
+- ``updated``: *Account updated*.
+- an initial PIN comes with the message: the method's *with initial PIN* template;
+- a phone or text-message user without a phone number, when a User Portal URL is set: *Finish
+  enrollment in the User Portal*;
+- otherwise the method's template with or without phone numbers, by whether the user has one.
+"""
+
+from __future__ import annotations
+
+import email.policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, getaddresses, make_msgid
+
+from mfa_console.core.db.models import UserRow
+from mfa_console.core.mail.settings import address_problem
+from mfa_console.core.mail.templates import Rendered
+from mfa_console.core.users.methods import method_label, mode_label
+from mfa_console.core.users.phones import format_phone
+
+REASONS = ("new", "updated", "pin", "manual")
+PHONE_METHODS = frozenset({"phone-call", "text-message"})
+PIN_MASK = "••••"
+_POLICY = email.policy.SMTP
+
+
+def choose_template(
+    method: str, has_phone: bool, reason: str, has_pin: bool, portal_url: str
+) -> str:
+    if reason == "updated":
+        return "account-updated"
+    if has_pin:
+        return f"{method}-pin"
+    if method in PHONE_METHODS and not has_phone and portal_url:
+        return "portal-enrollment"
+    return f"{method}-phone" if has_phone else method
+
+
+def recipient_of(row: UserRow) -> str | None:
+    """The user's email address; the username when it is an address and no email is set."""
+    for candidate in (row.email, row.username):
+        if candidate and address_problem(candidate) is None:
+            return candidate
+    return None
+
+
+def user_values(
+    row: UserRow, *, company_name: str, portal_url: str, pin: str | None
+) -> dict[str, str]:
+    full = " ".join(p for p in (row.first_name, row.last_name) if p) or row.username
+    return {
+        "username": row.username,
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "full_name": full,
+        "email": row.email,
+        "phone": format_phone(row.phone) if row.phone else "",
+        "extension": row.extension,
+        "backup_phone": format_phone(row.backup_phone) if row.backup_phone else "",
+        "backup_extension": row.backup_extension,
+        "method": method_label(row.method),
+        "mode": mode_label(row.method, row.mode),
+        "pin": pin or "",
+        "portal_url": portal_url,
+        "company_name": company_name,
+    }
+
+
+def sender_address(template_from: str, from_address: str, from_name: str) -> Address:
+    """The template's own From when set, else the From of Email Settings."""
+    if template_from.strip():
+        name, addr = getaddresses([template_from])[0]
+        return _address(name or from_name, addr)
+    return _address(from_name, from_address)
+
+
+def _address(name: str, addr: str) -> Address:
+    local, _, domain = addr.rpartition("@")
+    return Address(display_name=name, username=local, domain=domain)
+
+
+def new_message_id(sender: Address) -> str:
+    return make_msgid(domain=sender.domain or None)
+
+
+def build_message(
+    rendered: Rendered, *, sender: Address, recipient: str, recipient_name: str, message_id: str
+) -> bytes:
+    """RFC 5322 bytes with CRLF line ends; HTML (if any) as an alternative to the text."""
+    msg = EmailMessage(policy=_POLICY)
+    msg["From"] = sender
+    msg["To"] = _address(recipient_name, recipient)
+    msg["Subject"] = rendered.subject
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = message_id
+    msg.set_content(rendered.text)
+    if rendered.html:
+        msg.add_alternative(rendered.html, subtype="html")
+    return msg.as_bytes()
