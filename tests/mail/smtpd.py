@@ -54,7 +54,7 @@ class Capture:
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
-    ) -> str:  # noqa: E501
+    ) -> str:
         self.rcpt_count += 1
         if self.on_rcpt is not None:
             self.on_rcpt(self.rcpt_count)
