@@ -20,16 +20,19 @@ delivered.
 
 from __future__ import annotations
 
+import os
+import socket
+import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import Connection, delete, or_, select, update
 
 from mfa_console.core.db import Database
 from mfa_console.core.db.base import utcnow
-from mfa_console.core.db.lease import Lease
+from mfa_console.core.db.lease import Lease, LeaseRow, lease_info
 from mfa_console.core.errors import CancelledError
 from mfa_console.core.mail import seal
 from mfa_console.core.mail.failures import Kind, SmtpFailure
@@ -44,7 +47,7 @@ BATCH_SIZE = 200
 BACKOFF_BASE_S = 60
 BACKOFF_MAX_S = 3600
 MAX_ATTEMPTS = 10
-LEASE_TTL = timedelta(minutes=5)
+LEASE_TTL = timedelta(minutes=2)
 PER_MESSAGE = frozenset(
     {Kind.SENDER_REFUSED, Kind.RECIPIENT_REFUSED, Kind.MESSAGE_REFUSED, Kind.AUTH_REQUIRED}
 )
@@ -82,6 +85,7 @@ def send_outbox(
     progress = progress or NullProgress()
     settings = SettingsStore(db).load(EmailSettings)
     report = SendReport()
+    _clear_dead_holder(db)
     with Lease(db, "mail", LEASE_TTL) as lease:
         recover_interrupted(db)
         report.held = _held(db, settings)
@@ -94,6 +98,29 @@ def send_outbox(
             if not batch.run(ids):
                 break
     return report
+
+
+def _clear_dead_holder(db: Database) -> None:
+    """Free the mail lease of a worker on this computer that died (no need to wait for expiry)."""
+    info = lease_info(db, "mail")
+    if info is None or not info.alive or info.host != socket.gethostname() or _running(info.pid):
+        return
+    with db.write() as session:
+        session.execute(
+            delete(LeaseRow).where(LeaseRow.name == "mail", LeaseRow.holder == info.holder)
+        )
+
+
+def _running(pid: int) -> bool:
+    if sys.platform == "win32":
+        return True  # os.kill would terminate it there: wait for the lease to expire instead
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def recover_interrupted(db: Database) -> None:
