@@ -50,6 +50,8 @@ class Capture:
     on_rcpt: Callable[[int], None] | None = None
     on_data: Callable[[int], None] | None = None
     rcpt_count: int = 0
+    keep: bool = True  # False: count messages only (the bench)
+    count: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(
@@ -65,10 +67,11 @@ class Capture:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
-            self.received.append(
-                Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
-            )
-            count = len(self.received)
+            self.count += 1
+            count = self.count
+            if self.keep:
+                item = Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
+                self.received.append(item)
         if self.on_data is not None:
             self.on_data(count)
         return "250 2.0.0 Message accepted"
@@ -128,3 +131,19 @@ class SmtpServer:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+
+
+def serve(folder: Path) -> None:
+    """Run a server until stdin closes (the bench runs it in its own process): prints port, CA."""
+    import sys
+
+    server = SmtpServer(Certificates(folder), Capture(keep=False)).start()
+    print(server.port, server.certs.ca_file, flush=True)
+    sys.stdin.read()
+    server.stop()
+
+
+if __name__ == "__main__":
+    import sys
+
+    serve(Path(sys.argv[1]))

@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -66,7 +66,17 @@ class OutboxEntry:
 
 
 def load_group(session: Session, group: type[G]) -> G:
-    """A settings group read inside ``session`` (so it sees the caller's own transaction)."""
+    """A settings group read inside ``session`` (so it sees the caller's own transaction).
+
+    Cached for the session: an import queueing thousands of messages reads the settings once.
+    """
+    cache = session.info.setdefault("mail.settings", {})
+    if group not in cache:
+        cache[group] = _read_group(session, group)
+    return cast(G, cache[group])
+
+
+def _read_group(session: Session, group: type[G]) -> G:
     section = group.SECTION  # type: ignore[attr-defined]
     rows = session.execute(
         select(SettingRow.key, SettingRow.value).where(SettingRow.key.startswith(f"{section}."))

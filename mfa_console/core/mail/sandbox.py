@@ -10,9 +10,10 @@ rendered with autoescaping, so a value such as ``<script>`` arrives as text.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, meta, nodes
+from jinja2 import StrictUndefined, Template, TemplateError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 MAX_OUTPUT = 256 * 1024
@@ -62,10 +63,14 @@ def placeholders(source: str) -> set[str]:
     return set(meta.find_undeclared_variables(parse(source)))
 
 
+@lru_cache(maxsize=256)
+def _compiled(source: str, html: bool) -> Template:
+    return (_HTML if html else _TEXT).from_string(source)
+
+
 def render(source: str, values: Mapping[str, str], *, html: bool = False) -> str:
-    env = _HTML if html else _TEXT
     try:
-        text = env.from_string(source).render(dict(values))
+        text = _compiled(source, html).render(dict(values))
     except SecurityError as exc:
         raise TemplateProblem(f"the template tried something not allowed ({exc})") from None
     except TemplateError as exc:

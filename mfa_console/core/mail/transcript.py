@@ -19,11 +19,16 @@ MAX_LINES = 400
 @dataclass
 class Transcript:
     lines: list[str] = field(default_factory=list)
+    # The outbox worker stops recording once connected: thousands of messages need no transcript.
+    enabled: bool = True
 
     def client(self, text: str) -> None:
-        self._add(f"C: {text}")
+        if self.enabled:
+            self._add(f"C: {text}")
 
     def server(self, code: int, text: str) -> None:
+        if not self.enabled:
+            return
         for i, part in enumerate(text.splitlines() or [""]):
             sep = "-" if i < len(text.splitlines()) - 1 else " "
             self._add(f"S: {code}{sep}{part}")
@@ -46,15 +51,17 @@ class RecordingSMTP(smtplib.SMTP):
     _challenged = False
 
     def send(self, s: str | bytes) -> None:  # type: ignore[override]
-        line = s.decode("ascii", "replace") if isinstance(s, bytes) else s
-        self.transcript.client(self._redact(line.rstrip("\r\n")))
+        if self.transcript.enabled:
+            line = s.decode("ascii", "replace") if isinstance(s, bytes) else s
+            self.transcript.client(self._redact(line.rstrip("\r\n")))
         super().send(s)
 
     def send_body(self, data: bytes) -> None:
         """Send a message body (already dot-stuffed, with its final ``.``) without recording it."""
         if self.sock is None:
             raise smtplib.SMTPServerDisconnected("please run connect() first")
-        self.transcript.client(f"(message, {len(data):,} bytes)")
+        if self.transcript.enabled:
+            self.transcript.client(f"(message, {len(data):,} bytes)")
         try:
             self.sock.sendall(data)
         except OSError:
@@ -63,7 +70,8 @@ class RecordingSMTP(smtplib.SMTP):
 
     def getreply(self) -> tuple[int, bytes]:
         code, message = super().getreply()
-        self.transcript.server(code, message.decode("utf-8", "replace"))
+        if self.transcript.enabled:
+            self.transcript.server(code, message.decode("utf-8", "replace"))
         self._challenged = code == 334
         return code, message
 
