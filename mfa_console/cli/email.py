@@ -90,7 +90,7 @@ def _test(args: argparse.Namespace, services: Services) -> int:
         print(result.transcript)
         if result.ok:
             print(f"Test message to {args.to} accepted by the server.")
-    if not result.ok and not args.json:
+    if not result.ok:
         print(f"mfa-console: {result.error} {result.hint}".rstrip(), file=sys.stderr)
     return 0 if result.ok else 1
 

@@ -31,7 +31,7 @@ def shared_server(certs: Certificates) -> Iterator[SmtpServer]:
 def smtpd(shared_server: SmtpServer) -> SmtpServer:
     """The shared server with an empty capture for this test."""
     shared_server.capture.received.clear()
-    shared_server.capture.count = 0
+    shared_server.capture.count = shared_server.capture.rcpt_count = 0
     shared_server.capture.refuse.clear()
     shared_server.capture.on_rcpt = shared_server.capture.on_data = None
     return shared_server

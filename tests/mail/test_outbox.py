@@ -170,3 +170,18 @@ def test_admin_notice_goes_to_administrators_even_when_user_mail_is_off(
     [received] = smtpd.capture.received
     assert received.rcpt_tos == ["ops@example.com"]
     assert "would disable or remove 12 users" in received.message.get_body(("plain",)).get_content()
+
+
+def test_removed_user_keeps_the_message_and_old_sent_ones_are_pruned(
+    mail_services: Services, smtpd: SmtpServer
+) -> None:
+    from datetime import timedelta
+
+    user_id = add_user(mail_services, "hana")
+    _queue(mail_services, user_id)
+    mail_services.users.remove([user_id])
+    [entry] = mail_services.mail.outbox()
+    assert entry.username == "hana"
+    assert mail_services.mail.send_now().sent == 1
+    worker.prune_sent(mail_services.db, keep=timedelta(0))
+    assert mail_services.mail.outbox() == []

@@ -228,6 +228,7 @@ def _add(
         subject=message.subject_display,
         sealed=sealed,
         content=content,
+        claim="",
         attempts=0,
         next_attempt_at=now,
         last_error="",

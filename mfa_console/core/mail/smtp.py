@@ -89,6 +89,10 @@ class SmtpConnection:
         except (OSError, smtplib.SMTPException):
             self._smtp.close()
 
+    def abort(self) -> None:
+        """Drop the connection at once (no QUIT): a message in DATA is discarded by the server."""
+        self._smtp.close()
+
     def _reset(self) -> None:
         try:
             self._smtp.rset()
