@@ -3,14 +3,15 @@
 The connection follows the settings: plain, STARTTLS or implicit SSL/TLS; certificates checked
 against the system store or a CA file (never unchecked); AUTH only when a username is set. Every
 failure becomes an ``SmtpFailure`` in words (see ``failures``). ``deliver`` sends one message to one
-recipient and calls ``before_data`` just before the message body leaves, which is where the
-outbox commits its "committing" state (see ``worker``).
+recipient and calls ``before_data`` just before the body and the final "." that makes the server
+deliver it leave, which is where the outbox commits its "committing" state (see ``worker``).
 """
 
 from __future__ import annotations
 
 import re
 import smtplib
+import socket
 import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -71,10 +72,13 @@ class SmtpConnection:
             if code != 354:
                 self._reset()
                 raise refusal("data", code, reply)
+            step = "message"
+            body = _stuffed(raw)
+            # The server delivers nothing before the body's final ".": the outbox commits its
+            # "committing" state here, just before the body and its "." leave in one write.
             if before_data is not None:
                 before_data()
-            step = "message"
-            self._smtp.send_body(_stuffed(raw))
+            self._smtp.send_raw(body, f"(message, {len(body):,} bytes, then .)")
             code, reply = self._smtp.getreply()
             if code != 250:
                 raise refusal("message", code, reply)
@@ -140,6 +144,9 @@ class SmtpSender:
             smtp = self._new_smtp(transcript)
             transcript.note(f"connecting to {s.server}:{s.port} ({s.security})")
             smtp.connect(s.server, s.port)
+            # Commands are small writes, each answered before the next: never wait for Nagle.
+            if smtp.sock is not None:
+                smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if s.security == "ssl":
                 transcript.note(_tls_note(smtp))
             smtp.ehlo()

@@ -56,12 +56,12 @@ class RecordingSMTP(smtplib.SMTP):
             self.transcript.client(self._redact(line.rstrip("\r\n")))
         super().send(s)
 
-    def send_body(self, data: bytes) -> None:
-        """Send a message body (already dot-stuffed, with its final ``.``) without recording it."""
+    def send_raw(self, data: bytes, note: str = "") -> None:
+        """Send bytes as they are (a message body), recording only ``note``."""
         if self.sock is None:
             raise smtplib.SMTPServerDisconnected("please run connect() first")
-        if self.transcript.enabled:
-            self.transcript.client(f"(message, {len(data):,} bytes)")
+        if note and self.transcript.enabled:
+            self.transcript.client(note)
         try:
             self.sock.sendall(data)
         except OSError:
