@@ -6,6 +6,10 @@ and committed (or rolled back) together with the change. While **Send emails to 
 queues nothing. ``queue_admin_notice`` queues the notice to administrators (not gated by that
 switch: administrators are not users). Listing, Retry and Discard are here too; sending is in
 ``worker``.
+
+An initial PIN never reaches the data file in clear: a message carrying one is stored encrypted
+with a key kept in the OS keyring, its displayed subject is rendered with the PIN masked, and its
+content is deleted once sent or discarded (the full design is in ``seal``).
 """
 
 from __future__ import annotations

@@ -86,7 +86,7 @@ class EmailContentTab(QWidget):
         self.from_address = QLineEdit()
         self.subject = QLineEdit()
         form.addRow("&From:", self.from_address)
-        form.addRow("&Subject:", self.subject)
+        form.addRow("S&ubject:", self.subject)
         layout.addLayout(form)
         self.bodies = QTabWidget()
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
