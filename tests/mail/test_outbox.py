@@ -185,3 +185,20 @@ def test_removed_user_keeps_the_message_and_old_sent_ones_are_pruned(
     assert mail_services.mail.send_now().sent == 1
     worker.prune_sent(mail_services.db, keep=timedelta(0))
     assert mail_services.mail.outbox() == []
+
+
+def test_sealed_message_without_its_key_fails_alone(
+    mail_services: Services, smtpd: SmtpServer
+) -> None:
+    from mfa_console.core.mail import seal
+
+    first = add_user(mail_services, "ines", method="phone-call", mode="pin")
+    second = add_user(mail_services, "jon")
+    _queue(mail_services, first, pin="13572468")
+    _queue(mail_services, second)
+    mail_services.secrets.delete(seal.KEY_NAME)
+    seal.forget_cached_keys()
+    report = mail_services.mail.send_now()
+    assert (report.sent, report.failed) == (1, 1)
+    failed = mail_services.mail.outbox(["failed"])[0]
+    assert failed.username == "ines" and "outbox key" in failed.last_error

@@ -31,7 +31,13 @@ BACKOFF_BASE_S = 60
 BACKOFF_MAX_S = 3600
 MAX_ATTEMPTS = 10
 PER_MESSAGE = frozenset(
-    {Kind.SENDER_REFUSED, Kind.RECIPIENT_REFUSED, Kind.MESSAGE_REFUSED, Kind.AUTH_REQUIRED}
+    {
+        Kind.SENDER_REFUSED,
+        Kind.RECIPIENT_REFUSED,
+        Kind.MESSAGE_REFUSED,
+        Kind.AUTH_REQUIRED,
+        Kind.UNREADABLE,
+    }
 )
 UNCONFIRMED_TEXT = (
     "The console stopped while the mail server was receiving this message, so it was probably "
@@ -150,7 +156,10 @@ class Batch:
                 raise OutboxTakenOverError()
             started = True
 
-        raw = seal.unseal(self.secrets, row.content) if row.sealed else row.content
+        try:
+            raw = seal.unseal(self.secrets, row.content) if row.sealed else row.content
+        except ConsoleError as exc:
+            return SmtpFailure(Kind.UNREADABLE, exc.message, hint=exc.hint), False
         try:
             smtp.deliver(
                 raw, row.sender, row.recipient, before_data, lambda: self._flush_sent(conn)

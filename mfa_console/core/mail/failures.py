@@ -32,6 +32,7 @@ class Kind(StrEnum):
     DISCONNECTED = "disconnected"
     NETWORK = "network"
     NOT_CONFIGURED = "not-configured"
+    UNREADABLE = "message-unreadable"
     OTHER = "other"
 
 

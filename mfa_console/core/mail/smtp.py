@@ -161,9 +161,9 @@ class SmtpSender:
         except (OSError, smtplib.SMTPException) as exc:
             if smtp is not None:
                 smtp.close()
-            failure = classify(exc, server=s.server, port=s.port, timeout=s.timeout, step=step)
-            transcript.note(f"failed: {failure.message}")
-            raise failure from None
+            raise classify(
+                exc, server=s.server, port=s.port, timeout=s.timeout, step=step
+            ) from None
         return SmtpConnection(smtp, s)
 
     def _new_smtp(self, transcript: Transcript) -> RecordingSMTP:

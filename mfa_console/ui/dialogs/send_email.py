@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.app import Services
+from mfa_console.core.db.lease import LeaseHeldError
 from mfa_console.core.errors import ConsoleError
 from mfa_console.core.mail.service import UserPreview
 from mfa_console.core.mail.worker import SendReport
@@ -138,15 +139,27 @@ class SendEmailDialog(QDialog):
         ids = [p.user_id for p in self.sendable]
         self.send_button.setEnabled(False)
 
-        def work(progress: CancelToken) -> SendReport:
+        def work(progress: CancelToken) -> SendReport | None:
             self._services.mail.queue_users(ids, "manual")
-            return self._services.mail.send_now(progress)
+            try:
+                return self._services.mail.send_now(progress)
+            except LeaseHeldError:
+                return None  # another console or the service is sending: it sends these too
 
         self.task = run_task(
             self, work, title="Sending email", on_done=self._on_sent, on_error=self._on_failed
         )
 
-    def _on_sent(self, report: SendReport) -> None:
+    def _on_sent(self, report: SendReport | None) -> None:
+        if report is None:
+            messages.info(
+                self,
+                "Send Email",
+                f"Queued {len(self.sendable)} messages. Another console or the background service "
+                "is sending the outbox and will send them.",
+            )
+            self.accept()
+            return
         text = f"Sent {report.sent} messages."
         if report.failed or report.retrying:
             text += f" {report.failed} failed, {report.retrying} wait to be retried (see Outbox)."
