@@ -114,3 +114,20 @@ def test_edit_is_stored_and_restore_default_returns(services: Services, data_fil
 def test_preview_uses_a_sample_user(services: Services) -> None:
     rendered = services.mail.preview(services.mail.template("phone-call-pin"))
     assert "Jane" in rendered.text and "4826" in rendered.text
+
+
+def test_names_and_subjects_cannot_inject_headers() -> None:
+    from email import message_from_bytes, policy
+
+    rendered = templates.Rendered("Hi\r\nBcc: victim@example.org", "body", "")
+    sender = compose.sender_address("", "mfa@example.com", "Desk\nX-Evil: 1")
+    raw = compose.build_message(
+        rendered,
+        sender=sender,
+        recipient="a@example.com",
+        recipient_name="Ann\r\nBcc: spy@example.org",
+        message_id="<1@example.com>",
+    )
+    message = message_from_bytes(raw, policy=policy.default)
+    assert message["Bcc"] is None and message["X-Evil"] is None
+    assert str(message["Subject"]) == "Hi Bcc: victim@example.org"

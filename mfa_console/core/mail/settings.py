@@ -61,6 +61,10 @@ class EmailSettings:
         low, high = TIMEOUT_RANGE
         if not low <= self.timeout <= high:
             problems["timeout"] = f"the timeout must be between {low} and {high} seconds"
+        if any(ord(ch) < 32 for ch in self.from_name):
+            problems["from_name"] = (
+                "the display name cannot contain line breaks or control characters"
+            )
         if self.from_address and (reason := address_problem(self.from_address)):
             problems["from_address"] = reason
         if self.send_to_users and not self.configured:
