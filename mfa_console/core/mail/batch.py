@@ -188,7 +188,6 @@ class Batch:
                 state="failed",
                 attempts=attempts,
                 last_error=str(failure),
-                **_wipe(row),
             )
             self.report.failed += 1
 
@@ -295,5 +294,5 @@ def _sqlite_value(value: Any) -> Any:
 
 
 def _wipe(row: Any) -> dict[str, Any]:
-    """Sealed content (it holds a PIN) is deleted once the message is done."""
+    """Sealed content (it holds a PIN) is deleted once the message was sent."""
     return {"content": None} if row.sealed else {}

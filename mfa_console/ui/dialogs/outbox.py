@@ -115,8 +115,15 @@ class OutboxDialog(QDialog):
             "again anyway?",
         ):
             return
-        self._services.mail.retry(ids)
+        retried = self._services.mail.retry(ids)
         self.refresh()
+        if retried < len(ids):
+            messages.info(
+                self,
+                "Retry",
+                f"{retried} of {len(ids)} selected messages were queued again.",
+                "Sent messages are never sent again; use Send Email on the Users pane instead.",
+            )
 
     def model_entries(self, ids: list[int]) -> list[OutboxEntry]:
         wanted = set(ids)
