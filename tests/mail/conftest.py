@@ -33,6 +33,7 @@ def smtpd(shared_server: SmtpServer) -> SmtpServer:
     shared_server.capture.received.clear()
     shared_server.capture.count = shared_server.capture.rcpt_count = 0
     shared_server.capture.refuse.clear()
+    shared_server.capture.defer.clear()
     shared_server.capture.on_rcpt = shared_server.capture.on_data = None
     return shared_server
 

@@ -47,6 +47,7 @@ class Received:
 class Capture:
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    defer: set[str] = field(default_factory=set)  # answered 451 (try again later)
     on_rcpt: Callable[[int], None] | None = None
     on_data: Callable[[int], None] | None = None
     rcpt_count: int = 0
@@ -62,6 +63,8 @@ class Capture:
             self.on_rcpt(self.rcpt_count)
         if address in self.refuse:
             return "550 5.7.1 Relaying denied"
+        if address in self.defer:
+            return "451 4.7.1 Greylisted, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

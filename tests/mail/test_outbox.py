@@ -202,3 +202,21 @@ def test_sealed_message_without_its_key_fails_alone(
     assert (report.sent, report.failed) == (1, 1)
     failed = mail_services.mail.outbox(["failed"])[0]
     assert failed.username == "ines" and "outbox key" in failed.last_error
+
+
+def test_temporary_refusal_is_retried_with_backoff_then_delivered_once(
+    mail_services: Services, smtpd: SmtpServer
+) -> None:
+    user_id = add_user(mail_services, "kai")
+    _queue(mail_services, user_id)
+    smtpd.capture.defer.add("kai@example.com")
+    report = mail_services.mail.send_now()
+    assert (report.sent, report.failed, report.retrying) == (0, 0, 1)
+    [entry] = mail_services.mail.outbox()
+    assert entry.state == "queued" and entry.attempts == 1 and "451" in entry.last_error
+    assert entry.next_attempt_at > entry.created_at
+    assert mail_services.mail.send_now().sent == 0  # not due yet
+    smtpd.capture.defer.clear()
+    worker.due_now(mail_services.db)
+    assert mail_services.mail.send_now().sent == 1
+    assert len(smtpd.capture.received) == 1
