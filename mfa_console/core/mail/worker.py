@@ -30,7 +30,7 @@ import sys
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from mfa_console.core.db import Database
 from mfa_console.core.db.base import utcnow
@@ -135,10 +135,10 @@ def _held(db: Database, settings: EmailSettings) -> int:
     if settings.send_to_users:
         return 0
     with db.read() as session:
-        query = select(OutboxRow.id).where(
+        query = select(func.count(OutboxRow.id)).where(
             OutboxRow.state == "queued", OutboxRow.audience == "user"
         )
-        return len(session.scalars(query).all())
+        return int(session.scalar(query) or 0)
 
 
 def _claim(db: Database, settings: EmailSettings, limit: int, holder: str) -> list[int]:
