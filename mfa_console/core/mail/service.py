@@ -49,7 +49,7 @@ SAMPLE_ADMIN = {
 
 
 @dataclass(frozen=True)
-class TestResult:
+class SmtpTestResult:
     ok: bool
     transcript: str
     error: str = ""
@@ -92,7 +92,7 @@ class MailService:
 
     def test(
         self, recipient: str, settings: EmailSettings | None = None, password: str | None = None
-    ) -> TestResult:
+    ) -> SmtpTestResult:
         """Send a test message to ``recipient`` (not via the outbox); no secrets shown."""
         if reason := address_problem(recipient):
             raise ValidationError({"recipient": reason})
@@ -101,8 +101,8 @@ class MailService:
             password = self._secrets.get(PASSWORD_KEY)
         transcript, failure = send_test(settings, password, recipient)
         if failure is None:
-            return TestResult(True, transcript.text())
-        return TestResult(False, transcript.text(), failure.message, failure.hint, failure.kind)
+            return SmtpTestResult(True, transcript.text())
+        return SmtpTestResult(False, transcript.text(), failure.message, failure.hint, failure.kind)
 
     # Templates ------------------------------------------------------------------------------
     def templates(self) -> list[Template]:
@@ -122,17 +122,14 @@ class MailService:
             return templates.restore_default(session, key)
 
     def sample_values(self, template: Template) -> dict[str, str]:
-        settings = self.settings()
+        """The sample user (or sync notice) of the preview, with this console's settings."""
         with self._db.read() as session:
             company = outbox.load_group(session, outbox.CompanySettings).company_name
-        common = {"company_name": company or "Contoso", "portal_url": settings.portal_url}
+        company_name = {"company_name": company or "Contoso"}
         if template.audience == "admin":
-            return SAMPLE_ADMIN | {"company_name": common["company_name"]}
-        return (
-            SAMPLE_USER
-            | {"portal_url": settings.portal_url or "https://mfa.example.com/portal"}
-            | {"company_name": common["company_name"]}
-        )
+            return SAMPLE_ADMIN | company_name
+        portal_url = self.settings().portal_url or "https://mfa.example.com/portal"
+        return SAMPLE_USER | company_name | {"portal_url": portal_url}
 
     def preview(self, template: Template) -> Rendered:
         """Render ``template`` with the sample user; raises TemplateProblem."""
@@ -211,4 +208,4 @@ class MailService:
             return None
 
 
-__all__ = ["MailService", "SmtpFailure", "TemplateProblem", "TestResult", "UserPreview"]
+__all__ = ["MailService", "SmtpFailure", "TemplateProblem", "SmtpTestResult", "UserPreview"]

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from mfa_console.app import Services
 from mfa_console.core.errors import ConsoleError, ValidationError
-from mfa_console.core.mail.service import TestResult
+from mfa_console.core.mail.service import SmtpTestResult
 from mfa_console.core.mail.settings import DEFAULT_PORTS, SECURITY, TIMEOUT_RANGE, EmailSettings
 from mfa_console.ui import messages
 from mfa_console.ui.tasks import Task, run_task
@@ -250,7 +250,7 @@ class EmailSettingsTab(QWidget):
             cancellable=False,
         )
 
-    def _on_test_done(self, result: TestResult) -> None:
+    def _on_test_done(self, result: SmtpTestResult) -> None:
         self.test_button.setEnabled(True)
         self.transcript.setPlainText(result.transcript)
         if result.ok:
