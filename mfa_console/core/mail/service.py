@@ -208,4 +208,4 @@ class MailService:
             return None
 
 
-__all__ = ["MailService", "SmtpFailure", "TemplateProblem", "SmtpTestResult", "UserPreview"]
+__all__ = ["MailService", "SmtpFailure", "SmtpTestResult", "TemplateProblem", "UserPreview"]
