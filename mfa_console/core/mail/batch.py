@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, and_, case, select, update
 
 from mfa_console.core.db import Database
 from mfa_console.core.db.base import utcnow
@@ -129,7 +129,7 @@ class Batch:
             pending.remove(row_id)
             self._flush_sent(conn)
             if failure is None:
-                self._sent = row  # committed while the server answers the next MAIL FROM
+                self._sent = row  # marked sent with the next message's "committing"
                 self.report.sent += 1
             elif failure.kind in PER_MESSAGE:
                 self._refused(conn, row, failure)
@@ -152,7 +152,7 @@ class Batch:
 
         def before_data() -> None:
             nonlocal started
-            if not self._set(conn, row.id, state="committing"):
+            if not self._commit_next(conn, row):
                 raise OutboxTakenOverError()
             started = True
 
@@ -161,9 +161,7 @@ class Batch:
         except ConsoleError as exc:
             return SmtpFailure(Kind.UNREADABLE, exc.message, hint=exc.hint), False
         try:
-            smtp.deliver(
-                raw, row.sender, row.recipient, before_data, lambda: self._flush_sent(conn)
-            )
+            smtp.deliver(raw, row.sender, row.recipient, before_data)
         except SmtpFailure as failure:
             return failure, started
         return None, started
@@ -226,6 +224,45 @@ class Batch:
         conn.commit()
         self.report.retrying += len(ids)
 
+    def _commit_next(self, conn: Connection, row: Any) -> bool:
+        """One commit: the previous message is "sent", this one "committing" (its body is next).
+
+        One statement per message keeps the outbox close to a bare smtplib loop. The price: after
+        a crash, the last delivered message may still read "committing" and so becomes
+        "unconfirmed" (never resent), like the one in flight.
+        """
+        previous, self._sent = self._sent, None
+        if previous is None:
+            return self._set(conn, row.id, state="committing")
+        now = utcnow()
+        if conn.dialect.name == "sqlite":
+            raw: Any = conn.connection.dbapi_connection
+            stamp = _sqlite_value(now)
+            cursor = raw.execute(
+                "UPDATE mail_outbox SET"
+                " state = CASE id WHEN ? THEN 'committing' ELSE 'sent' END,"
+                " sent_at = CASE id WHEN ? THEN sent_at ELSE ? END,"
+                " content = CASE WHEN id <> ? AND sealed THEN NULL ELSE content END,"
+                " updated_at = ? WHERE id IN (?, ?) AND claim = ?",
+                [row.id, row.id, stamp, row.id, stamp, previous.id, row.id, self.lease.holder],
+            )
+            return bool(cursor.rowcount == 2)
+        result: Any = conn.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_([previous.id, row.id]), OutboxRow.claim == self.lease.holder)
+            .values(
+                state=case((OutboxRow.id == row.id, "committing"), else_="sent"),
+                sent_at=case((OutboxRow.id == row.id, OutboxRow.sent_at), else_=now),
+                content=case(
+                    (and_(OutboxRow.id != row.id, OutboxRow.sealed), None),
+                    else_=OutboxRow.content,
+                ),
+                updated_at=now,
+            )
+        )
+        conn.commit()
+        return bool(result.rowcount == 2)
+
     def _set(self, conn: Connection, row_id: int, **values: Any) -> bool:
         """Commit one row's new state now, if this worker still owns the row's claim.
 
@@ -261,7 +298,8 @@ class Batch:
 
 @contextmanager
 def _checkpoint_after(conn: Connection) -> Iterator[None]:
-    """Let SQLite's WAL grow during a batch and checkpoint once after it, not every 1000 pages."""
+    """Let SQLite's WAL grow during a batch instead of checkpointing every 1000 pages mid-send;
+    the next ordinary commit after the batch checkpoints it."""
     if conn.dialect.name != "sqlite":
         yield
         return
@@ -271,7 +309,6 @@ def _checkpoint_after(conn: Connection) -> Iterator[None]:
         yield
     finally:
         raw.execute("PRAGMA wal_autocheckpoint=1000")
-        raw.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def _load(conn: Connection, ids: list[int]) -> dict[int, Any]:

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
-from smtplib import quoteaddr
 
 from mfa_console.core.mail.failures import Kind, SmtpFailure, classify, refusal
 from mfa_console.core.mail.settings import EmailSettings
@@ -43,22 +42,17 @@ class SmtpConnection:
         sender: str,
         recipient: str,
         before_data: Callable[[], None] | None = None,
-        while_waiting: Callable[[], None] | None = None,
     ) -> None:
         """Send ``raw`` (an RFC 5322 message, CRLF line ends) to ``recipient``.
 
-        ``while_waiting`` runs while the server answers MAIL FROM (the outbox commits the
-        previous message's "sent" there); ``before_data`` runs just before the body leaves.
+        ``before_data`` runs just before the body leaves.
         A refusal of this message (sender, recipient, content) raises ``SmtpFailure`` and leaves
         the connection usable for the next message; a broken connection raises ``SmtpFailure``
         of a connection kind (DISCONNECTED, TIMEOUT, NETWORK...).
         """
         step = "mail"
         try:
-            self._smtp.putcmd("mail", f"FROM:{quoteaddr(sender)}")
-            if while_waiting is not None:
-                while_waiting()
-            code, reply = self._smtp.getreply()
+            code, reply = self._smtp.mail(sender)
             if code != 250:
                 self._reset()
                 raise refusal("mail", code, reply, sender)

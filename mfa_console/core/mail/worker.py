@@ -45,7 +45,7 @@ from mfa_console.core.settings import SettingsStore
 
 __all__ = ["SendReport", "due_now", "prune_sent", "recover_interrupted", "send_outbox"]
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 LEASE_TTL = timedelta(minutes=2)
 SENT_RETENTION = timedelta(days=30)
 
