@@ -220,3 +220,24 @@ def test_temporary_refusal_is_retried_with_backoff_then_delivered_once(
     worker.due_now(mail_services.db)
     assert mail_services.mail.send_now().sent == 1
     assert len(smtpd.capture.received) == 1
+
+
+def test_message_discarded_during_the_batch_is_not_delivered(
+    mail_services: Services, smtpd: SmtpServer
+) -> None:
+    ids = [add_user(mail_services, f"d{i}") for i in range(4)]
+    queued = [_queue(mail_services, user_id) for user_id in ids]
+
+    def discard_second(count: int) -> None:
+        if count == 2:  # the server is handling RCPT of the 2nd message
+            assert mail_services.mail.discard([queued[1]]) == 1
+
+    smtpd.capture.on_rcpt = discard_second
+    report = mail_services.mail.send_now()
+    assert report.sent == 3
+    assert sorted(r.rcpt_tos[0] for r in smtpd.capture.received) == [
+        "d0@example.com",
+        "d2@example.com",
+        "d3@example.com",
+    ]
+    assert {e.state for e in mail_services.mail.outbox()} == {"sent"}

@@ -1,8 +1,9 @@
-"""One batch of the outbox worker: claimed rows sent over one SMTP connection, states committed.
+"""One batch of the outbox worker: due rows sent over one SMTP connection, states committed.
 
-See ``worker`` for the state machine. ``Batch.run`` sends the rows a worker claimed; every state
-change is one committed statement guarded by the worker's claim, so a row another worker took
-over (after this one's lease expired) is never sent by this one.
+See ``worker`` for the state machine. Each message's move from ``queued`` to ``sending`` is a
+conditional update committed just before its body leaves: if the row is no longer queued (an
+administrator discarded it meanwhile, or another worker sent it), this worker drops the
+connection before the body's final "." and the server delivers nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, select, update
+from sqlalchemy import Connection, select, update
 
 from mfa_console.core.db import Database
 from mfa_console.core.db.base import utcnow
@@ -40,8 +41,8 @@ PER_MESSAGE = frozenset(
     }
 )
 UNCONFIRMED_TEXT = (
-    "The console stopped while the mail server was receiving this message, so it was probably "
-    "delivered. It is not sent again automatically; Retry sends it again."
+    "The console stopped while the mail server was receiving this message or right after it, so "
+    "it was probably delivered. It is not sent again automatically; Retry sends it again."
 )
 
 
@@ -62,19 +63,12 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BACKOFF_BASE_S * 2 ** max(attempts - 1, 0), BACKOFF_MAX_S))
 
 
-class OutboxTakenOverError(ConsoleError):
-    """Another worker took this worker's rows (its lease had expired): stop without sending."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Another process took over sending the outbox; this one stopped without sending.",
-            hint="Nothing was sent twice. Check that only one background service uses this data "
-            "file.",
-        )
+class _NoLongerQueued(Exception):
+    """The row left the queue while its message was being sent: drop it without a final "."."""
 
 
 class Batch:
-    """Sends claimed rows over one connection, committing each row's state around its send."""
+    """Sends due rows over one connection per ``run``, committing each row's state around it."""
 
     def __init__(
         self,
@@ -88,33 +82,41 @@ class Batch:
         self.db, self.secrets, self.sender = db, secrets, sender
         self.report, self.progress, self.lease = report, progress, lease
         self.renewed = time.monotonic()
-        self._sent: Any = None  # delivered; its "sent" not committed yet
+        self._sent: Any = None  # delivered; marked "sent" with the next commit
+        self.last_id = 0  # the last row handled: the next batch starts after it
 
     def run(self, ids: list[int]) -> bool:
         """Send ``ids``; False when the server could not be used (the rest stays queued)."""
         with (
             self.db.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn,
-            _checkpoint_after(conn),
+            _wal_grows(conn),
         ):
             rows = _load(conn, ids)
-            pending = list(ids)
+            pending = [row_id for row_id in ids if row_id in rows]
+            if not pending:  # all of them left the queue meanwhile
+                self.last_id = ids[-1]
+                return True
             try:
                 connection = self.sender.open()
                 connection.transcript.enabled = False
             except SmtpFailure as failure:
-                self._requeue(conn, pending, failure.message, count_attempt=True)
+                self._postpone(conn, pending, failure.message)
                 self.report.error = str(failure)
                 return False
             try:
                 ok = self._send_all(conn, connection, rows, pending)
+            except _NoLongerQueued:
+                ok = True  # the next batch starts over with a new connection
             except BaseException:
-                # Possibly in the middle of DATA: drop the connection without a final "." so the
-                # server discards the message, then give back what this worker had claimed.
                 connection.abort()
                 self._flush_sent(conn)
-                self._requeue(conn, pending, "", count_attempt=False)
                 raise
-            connection.close()
+            else:
+                connection.close()
+                return ok
+            # Dropped in the middle of DATA, without the final ".": the server discards it.
+            connection.abort()
+            self._flush_sent(conn)
             return ok
 
     def _send_all(
@@ -125,11 +127,12 @@ class Batch:
                 self._flush_sent(conn)
                 raise CancelledError()
             row = rows[row_id]
+            self.last_id = row_id
             failure, started = self._send_one(conn, smtp, row)
             pending.remove(row_id)
             self._flush_sent(conn)
             if failure is None:
-                self._sent = row  # marked sent with the next message's "committing"
+                self._sent = row
                 self.report.sent += 1
             elif failure.kind in PER_MESSAGE:
                 self._refused(conn, row, failure)
@@ -140,11 +143,6 @@ class Batch:
         self._flush_sent(conn)
         return True
 
-    def _flush_sent(self, conn: Connection) -> None:
-        row, self._sent = self._sent, None
-        if row is not None:
-            self._set(conn, row.id, state="sent", sent_at=utcnow(), **_wipe(row))
-
     def _send_one(
         self, conn: Connection, smtp: SmtpConnection, row: Any
     ) -> tuple[SmtpFailure | None, bool]:
@@ -152,8 +150,8 @@ class Batch:
 
         def before_data() -> None:
             nonlocal started
-            if not self._commit_next(conn, row):
-                raise OutboxTakenOverError()
+            if not self._start(conn, row):
+                raise _NoLongerQueued()
             started = True
 
         try:
@@ -168,26 +166,14 @@ class Batch:
 
     def _refused(self, conn: Connection, row: Any, failure: SmtpFailure) -> None:
         attempts = row.attempts + 1
+        values: dict[str, Any] = {"attempts": attempts, "last_error": str(failure)}
         if failure.temporary and attempts < MAX_ATTEMPTS:
-            due = utcnow() + backoff(attempts)
-            self._set(
-                conn,
-                row.id,
-                state="queued",
-                attempts=attempts,
-                next_attempt_at=due,
-                last_error=str(failure),
-            )
+            values |= {"state": "queued", "next_attempt_at": utcnow() + backoff(attempts)}
             self.report.retrying += 1
         else:
-            self._set(
-                conn,
-                row.id,
-                state="failed",
-                attempts=attempts,
-                last_error=str(failure),
-            )
+            values["state"] = "failed"
             self.report.failed += 1
+        self._set(conn, row.id, **values)
 
     def _broken(
         self, conn: Connection, row: Any, failure: SmtpFailure, started: bool, pending: list[int]
@@ -198,93 +184,69 @@ class Batch:
             self.report.unconfirmed += 1
         else:
             pending.insert(0, row.id)
-        self._requeue(conn, pending, failure.message, count_attempt=True)
+        self._postpone(conn, pending, failure.message)
         pending.clear()
         self.report.error = str(failure)
 
-    def _requeue(
-        self, conn: Connection, ids: list[int], error: str, *, count_attempt: bool
-    ) -> None:
+    def _postpone(self, conn: Connection, ids: list[int], error: str) -> None:
+        """The server could not be used: try these queued rows again after a backoff."""
         if not ids:
             return
-        values: dict[str, Any] = {"state": "queued", "updated_at": utcnow()}
-        if count_attempt:
-            attempts = OutboxRow.attempts + 1
-            values |= {"attempts": attempts, "last_error": error}
-            values["next_attempt_at"] = utcnow() + backoff(1)
         conn.execute(
             update(OutboxRow)
-            .where(
-                OutboxRow.id.in_(ids),
-                OutboxRow.state == "sending",
-                OutboxRow.claim == self.lease.holder,
+            .where(OutboxRow.id.in_(ids), OutboxRow.state == "queued")
+            .values(
+                attempts=OutboxRow.attempts + 1,
+                last_error=error,
+                next_attempt_at=utcnow() + backoff(1),
+                updated_at=utcnow(),
             )
-            .values(**values)
         )
         conn.commit()
         self.report.retrying += len(ids)
 
-    def _commit_next(self, conn: Connection, row: Any) -> bool:
-        """One commit: the previous message is "sent", this one "committing" (its body is next).
+    # State writes: the hot path, one commit per message -----------------------------------
+    def _start(self, conn: Connection, row: Any) -> bool:
+        """Commit, at once: the previous message "sent", this one "sending" (if still queued).
 
-        One statement per message keeps the outbox close to a bare smtplib loop. The price: after
-        a crash, the last delivered message may still read "committing" and so becomes
-        "unconfirmed" (never resent), like the one in flight.
+        On SQLite one statement in autocommit mode is its own transaction, and skipping the ORM
+        and Core layers keeps the outbox close to a bare smtplib loop. The price of folding the
+        previous "sent" into this commit: after a crash, the last delivered message may still
+        read "sending" and so becomes "unconfirmed" (never resent), like the one in flight.
         """
         previous, self._sent = self._sent, None
-        if previous is None:
-            return self._set(conn, row.id, state="committing")
         now = utcnow()
-        if conn.dialect.name == "sqlite":
-            raw: Any = conn.connection.dbapi_connection
-            stamp = _sqlite_value(now)
-            cursor = raw.execute(
-                "UPDATE mail_outbox SET"
-                " state = CASE id WHEN ? THEN 'committing' ELSE 'sent' END,"
-                " sent_at = CASE id WHEN ? THEN sent_at ELSE ? END,"
-                " content = CASE WHEN id <> ? AND sealed THEN NULL ELSE content END,"
-                " updated_at = ? WHERE id IN (?, ?) AND claim = ?",
-                [row.id, row.id, stamp, row.id, stamp, previous.id, row.id, self.lease.holder],
-            )
-            return bool(cursor.rowcount == 2)
-        result: Any = conn.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id.in_([previous.id, row.id]), OutboxRow.claim == self.lease.holder)
-            .values(
-                state=case((OutboxRow.id == row.id, "committing"), else_="sent"),
-                sent_at=case((OutboxRow.id == row.id, OutboxRow.sent_at), else_=now),
-                content=case(
-                    (and_(OutboxRow.id != row.id, OutboxRow.sealed), None),
-                    else_=OutboxRow.content,
-                ),
-                updated_at=now,
-            )
+        if conn.dialect.name != "sqlite":
+            if previous is not None:
+                self._set(conn, previous.id, state="sent", sent_at=now, **_wipe(previous))
+            return self._set(conn, row.id, state="sending", only_if="queued")
+        raw: Any = conn.connection.dbapi_connection
+        stamp = _sqlite_value(now)
+        prev_id = previous.id if previous is not None else -1
+        cursor = raw.execute(
+            "UPDATE mail_outbox SET"
+            " state = CASE id WHEN ? THEN 'sending' ELSE 'sent' END,"
+            " sent_at = CASE id WHEN ? THEN sent_at ELSE ? END,"
+            " content = CASE WHEN id = ? AND sealed THEN NULL ELSE content END,"
+            " updated_at = ?"
+            " WHERE (id = ? AND state = 'queued') OR (id = ? AND state = 'sending')",
+            [row.id, row.id, stamp, prev_id, stamp, row.id, prev_id],
         )
-        conn.commit()
-        return bool(result.rowcount == 2)
+        # Anything less than every row means this one was not queued any more: never send it.
+        return bool(cursor.rowcount == (1 if previous is None else 2))
 
-    def _set(self, conn: Connection, row_id: int, **values: Any) -> bool:
-        """Commit one row's new state now, if this worker still owns the row's claim.
+    def _flush_sent(self, conn: Connection) -> None:
+        row, self._sent = self._sent, None
+        if row is not None:
+            self._set(conn, row.id, state="sent", sent_at=utcnow(), **_wipe(row))
 
-        This is the hot path (twice per message). On SQLite one statement in autocommit mode is
-        its own transaction, so the ORM and Core layers are skipped to stay close to a bare
-        smtplib loop. False: the row was taken over by another worker (never send it then).
-        """
+    def _set(self, conn: Connection, row_id: int, only_if: str = "", **values: Any) -> bool:
+        """Commit one row's new state now; with ``only_if``, only from that state."""
         values.setdefault("updated_at", utcnow())
-        if conn.dialect.name == "sqlite":
-            columns = ", ".join(f"{name} = ?" for name in values)
-            params = [_sqlite_value(v) for v in values.values()]
-            raw: Any = conn.connection.dbapi_connection
-            cursor = raw.execute(
-                f"UPDATE mail_outbox SET {columns} WHERE id = ? AND claim = ?",
-                [*params, row_id, self.lease.holder],
-            )
-            return bool(cursor.rowcount)
-        result: Any = conn.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == row_id, OutboxRow.claim == self.lease.holder)
-            .values(**values)
-        )
+        query = update(OutboxRow).where(OutboxRow.id == row_id).values(**values)
+        if only_if:
+            query = query.where(OutboxRow.state == only_if)
+        result: Any = conn.execute(query)
         conn.commit()
         return bool(result.rowcount)
 
@@ -297,7 +259,7 @@ class Batch:
 
 
 @contextmanager
-def _checkpoint_after(conn: Connection) -> Iterator[None]:
+def _wal_grows(conn: Connection) -> Iterator[None]:
     """Let SQLite's WAL grow during a batch instead of checkpointing every 1000 pages mid-send;
     the next ordinary commit after the batch checkpoints it."""
     if conn.dialect.name != "sqlite":
@@ -319,7 +281,7 @@ def _load(conn: Connection, ids: list[int]) -> dict[int, Any]:
         OutboxRow.sealed,
         OutboxRow.content,
         OutboxRow.attempts,
-    ).where(OutboxRow.id.in_(ids))
+    ).where(OutboxRow.id.in_(ids), OutboxRow.state == "queued", OutboxRow.content.is_not(None))
     rows = {row.id: row for row in conn.execute(query)}
     conn.commit()
     return rows

@@ -48,8 +48,6 @@ class OutboxRow(Base):
     subject: Mapped[str] = mapped_column(Text)  # for display; an initial PIN is masked
     sealed: Mapped[bool] = mapped_column(Boolean, default=False)
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
-    # The lease holder of the worker that claimed the row ("sending" / "committing").
-    claim: Mapped[str] = mapped_column(String(128), default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_error: Mapped[str] = mapped_column(Text, default="")

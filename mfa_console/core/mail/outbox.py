@@ -35,10 +35,10 @@ from mfa_console.core.mail.sandbox import TemplateProblem
 from mfa_console.core.mail.settings import EmailSettings
 from mfa_console.core.secrets import SecretStore
 
-# queued -> sending (claimed for a batch) -> committing (body about to leave) -> sent
-# failures: queued again (temporary, with backoff) / failed (permanent); a message found in
-# "committing" after a crash becomes "unconfirmed" (never resent automatically).
-STATES = ("queued", "sending", "committing", "sent", "failed", "unconfirmed")
+# queued -> sending (committed just before the body leaves) -> sent; failures: queued again
+# (temporary, with backoff) or failed (permanent); a message found in "sending" after a crash
+# becomes "unconfirmed" (never resent automatically). See ``worker``.
+STATES = ("queued", "sending", "sent", "failed", "unconfirmed")
 RETRYABLE = ("queued", "failed", "unconfirmed")
 
 G = TypeVar("G")
@@ -232,7 +232,6 @@ def _add(
         subject=message.subject_display,
         sealed=sealed,
         content=content,
-        claim="",
         attempts=0,
         next_attempt_at=now,
         last_error="",
@@ -280,7 +279,7 @@ def retry(session: Session, ids: Iterable[int]) -> int:
 def discard(session: Session, ids: Iterable[int]) -> int:
     """Delete messages that are not being sent right now (content included)."""
     ids = list(ids)
-    busy = ("sending", "committing")
+    busy = ("sending",)
     result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         delete(OutboxRow).where(OutboxRow.id.in_(ids), OutboxRow.state.not_in(busy))
     )

@@ -4,7 +4,7 @@ The connection follows the settings: plain, STARTTLS or implicit SSL/TLS; certif
 against the system store or a CA file (never unchecked); AUTH only when a username is set. Every
 failure becomes an ``SmtpFailure`` in words (see ``failures``). ``deliver`` sends one message to one
 recipient and calls ``before_data`` just before the body and the final "." that makes the server
-deliver it leave, which is where the outbox commits its "committing" state (see ``worker``).
+deliver it leave, which is where the outbox commits its "sending" state (see ``worker``).
 """
 
 from __future__ import annotations

@@ -1,25 +1,26 @@
 """The outbox worker: sends due messages in batches, one SMTP connection per batch, each once.
 
-States are committed around each send (see ``outbox.STATES``):
+A message's state is committed around its send (see ``outbox.STATES``):
 
-1. A batch is claimed: its rows go from ``queued`` to ``sending`` (with this worker's claim) in
-   one commit.
-2. For each message, after the server accepted MAIL, RCPT and DATA, the row becomes ``committing``
-   (committed) and only then does the body leave; after the server's 250 it becomes ``sent``
-   (committed while the server answers the next message's MAIL FROM, so that write costs no
-   waiting, or at the end of the batch).
-3. A recipient refused permanently (5xx) is ``failed`` with the server's reason and the batch goes
-   on; a temporary refusal (4xx) is queued again with backoff. A broken connection puts the rest
-   of the batch back in the queue with backoff.
+1. ``queued``: due messages are read in batches of ``BATCH_SIZE`` and sent over one connection.
+2. After the server accepted MAIL FROM, RCPT TO and DATA, the row moves from ``queued`` to
+   ``sending`` in a committed, conditional update, and only then do the body and its final "."
+   leave (the server delivers nothing before that "."). If the row was no longer queued
+   (discarded meanwhile), the connection is dropped before the "." and nothing is delivered.
+3. After the server's 250 the row becomes ``sent`` (folded into the next message's commit, or
+   committed at the end of the batch).
+4. A recipient refused permanently (5xx) is ``failed`` with the server's reason and the batch goes
+   on; a temporary refusal (4xx) is queued again with backoff. A connection that cannot be opened
+   or breaks postpones the rest of the batch with backoff.
 
-After a crash (the next worker finds rows still ``sending`` or ``committing``; only one worker runs
-at a time, under the ``mail`` lease): ``sending`` rows are queued again, which is safe because their
-body never left, so the server cannot have delivered them. ``committing`` rows may or may not have
-reached the server; as nothing may ever be sent twice, they become ``unconfirmed`` and are not sent
-again unless an administrator chooses Retry. Only the few microseconds between that commit and the
-body's write can leave an undelivered message in this state; the rest of the window (the server
-receiving the body, its 250, the "sent" commit) covers delivered messages. So an unconfirmed
-message was almost always delivered: at most once, and never lost silently.
+After a crash nothing is ever sent twice and nothing is lost silently. Rows still ``queued`` were
+never sent (their body never left) and simply wait for the next run. Rows found in ``sending``
+(only one worker runs at a time, under the ``mail`` lease, so they belong to a dead one) may or
+may not have reached the server; as nothing may be sent twice, they become ``unconfirmed`` and are
+not sent again unless an administrator chooses Retry. Only the few microseconds between the
+commit and the write of the body can leave an undelivered message in that state; the rest of
+the window (the server reading the body, its 250, the "sent" commit) covers delivered messages.
+So an unconfirmed message was almost always delivered: at most once, and never silently lost.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def send_outbox(
         password = secrets.get(PASSWORD_KEY) if settings.username else None
         sender = SmtpSender(settings, password)
         batch = Batch(db, secrets, sender, report, progress, lease)
-        while ids := _claim(db, settings, batch_size, lease.holder):
+        while ids := _due_ids(db, settings, batch_size, batch.last_id):
             if not batch.run(ids):
                 break
     return report
@@ -104,14 +105,11 @@ def _running(pid: int) -> bool:
 
 
 def recover_interrupted(db: Database) -> None:
-    """Resolve rows a dead worker left behind (call only while holding the mail lease)."""
+    """Resolve rows a dead worker left in "sending" (call only while holding the mail lease)."""
     with db.write() as session:
         session.execute(
-            update(OutboxRow).where(OutboxRow.state == "sending").values(state="queued")
-        )
-        session.execute(
             update(OutboxRow)
-            .where(OutboxRow.state == "committing")
+            .where(OutboxRow.state == "sending")
             .values(state="unconfirmed", last_error=UNCONFIRMED_TEXT, updated_at=utcnow())
         )
 
@@ -141,15 +139,16 @@ def _held(db: Database, settings: EmailSettings) -> int:
         return int(session.scalar(query) or 0)
 
 
-def _claim(db: Database, settings: EmailSettings, limit: int, holder: str) -> list[int]:
-    with db.write() as session:
-        query = select(OutboxRow.id).where(_due(settings)).order_by(OutboxRow.id).limit(limit)
-        ids = list(session.scalars(query))
-        if ids:
-            session.execute(
-                update(OutboxRow).where(OutboxRow.id.in_(ids)).values(state="sending", claim=holder)
-            )
-        return ids
+def _due_ids(db: Database, settings: EmailSettings, limit: int, after: int) -> list[int]:
+    """The next batch of due messages, oldest first (``after``: the last id of the previous)."""
+    with db.read() as session:
+        query = (
+            select(OutboxRow.id)
+            .where(_due(settings), OutboxRow.id > after)
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        return list(session.scalars(query))
 
 
 def due_now(db: Database, when: datetime | None = None) -> None:

@@ -26,7 +26,7 @@ from mfa_console.ui.tasks import Task, run_task
 
 FILTERS = {
     "All messages": None,
-    "Waiting (queued)": ("queued", "sending", "committing"),
+    "Waiting (queued)": ("queued", "sending"),
     "Sent": ("sent",),
     "Failed": ("failed",),
     "Unconfirmed": ("unconfirmed",),
@@ -85,7 +85,7 @@ class OutboxDialog(QDialog):
         self.model.set_entries(self._services.mail.outbox(states))
         self.view.resizeColumnsToContents()
         counts = self._services.mail.outbox_counts()
-        waiting = sum(counts.get(s, 0) for s in ("queued", "sending", "committing"))
+        waiting = sum(counts.get(s, 0) for s in ("queued", "sending"))
         self.summary.setText(
             f"{waiting} waiting, {counts.get('sent', 0)} sent, {counts.get('failed', 0)} failed, "
             f"{counts.get('unconfirmed', 0)} unconfirmed"
@@ -101,9 +101,7 @@ class OutboxDialog(QDialog):
         self.retry_button.setEnabled(
             any(e.state in ("failed", "unconfirmed", "queued") for e in entries)
         )
-        self.discard_button.setEnabled(
-            any(e.state not in ("sending", "committing") for e in entries)
-        )
+        self.discard_button.setEnabled(any(e.state != "sending" for e in entries))
 
     def _on_retry_clicked(self) -> None:
         ids = self.selected_ids()

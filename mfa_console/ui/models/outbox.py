@@ -11,7 +11,6 @@ from mfa_console.core.mail.outbox import OutboxEntry
 STATE_LABELS = {
     "queued": "Queued",
     "sending": "Sending",
-    "committing": "Sending",
     "sent": "Sent",
     "failed": "Failed",
     "unconfirmed": "Unconfirmed",

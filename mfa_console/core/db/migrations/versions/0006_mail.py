@@ -44,7 +44,6 @@ def upgrade() -> None:
         sa.Column("subject", sa.Text(), nullable=False),
         sa.Column("sealed", sa.Boolean(), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=True),
-        sa.Column("claim", sa.String(128), nullable=False, server_default=""),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=False),
