@@ -28,7 +28,7 @@ from sqlalchemy import select  # noqa: E402
 
 from mfa_console.app import open_services  # noqa: E402
 from mfa_console.core.db.base import Base  # noqa: E402,F401
-from mfa_console.core.mail.models import OutboxRow  # noqa: E402
+from mfa_console.core.mail.models import OutboxBodyRow, OutboxRow  # noqa: E402
 from mfa_console.core.mail.settings import EmailSettings  # noqa: E402
 from mfa_console.core.users.records import UserInput  # noqa: E402
 from tests.mail.smtpd import LOGIN, PASSWORD  # noqa: E402
@@ -100,8 +100,10 @@ def run(folder: Path, port: int, ca_file: str, count: int, rounds: int) -> None:
         queued = services.mail.queue_users(ids, "new")
         queue_rates.append(count / (time.perf_counter() - start))
         with services.db.read() as session:
-            query = select(OutboxRow.sender, OutboxRow.recipient, OutboxRow.content).where(
-                OutboxRow.id.in_(queued)
+            query = (
+                select(OutboxRow.sender, OutboxRow.recipient, OutboxBodyRow.content)
+                .join(OutboxBodyRow, OutboxBodyRow.outbox_id == OutboxRow.id)
+                .where(OutboxRow.id.in_(queued))
             )
             messages = [(s, r, bytes(c)) for s, r, c in session.execute(query)]
         base_rates.append(count / baseline(port, ca_file, messages))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from mfa_console.app import Services
 from mfa_console.core.company import CompanySettings
 from mfa_console.core.mail import queue_for_user, worker
-from mfa_console.core.mail.models import OutboxRow
+from mfa_console.core.mail.models import OutboxBodyRow, OutboxRow
 from tests.mail.conftest import add_user, configure
 from tests.mail.smtpd import SmtpServer
 
@@ -121,14 +121,15 @@ def test_pin_never_stored_in_clear(
     with mail_services.db.read() as session:
         row = session.scalars(select(OutboxRow)).one()
         assert row.sealed and row.template == "phone-call-pin"
-        assert row.content is not None and pin.encode() not in row.content
+        body = session.get(OutboxBodyRow, row.id)
+        assert body is not None and pin.encode() not in body.content
     assert pin not in mail_services.mail.outbox()[0].subject
     _assert_not_in_files(data_file, pin)
     assert mail_services.mail.send_now().sent == 1
     [received] = smtpd.capture.received
     assert f"Your initial PIN is {pin}" in received.message.get_body(("plain",)).get_content()
     with mail_services.db.read() as session:
-        assert session.scalars(select(OutboxRow)).one().content is None  # wiped once sent
+        assert session.scalars(select(OutboxBodyRow)).all() == []  # deleted once sent
     mail_services.close()
     _assert_not_in_files(data_file, pin)
 

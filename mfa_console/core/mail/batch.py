@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, delete, select, update
 
 from mfa_console.core.db import Database
 from mfa_console.core.db.base import utcnow
@@ -23,7 +23,7 @@ from mfa_console.core.db.lease import Lease
 from mfa_console.core.errors import CancelledError, ConsoleError
 from mfa_console.core.mail import seal
 from mfa_console.core.mail.failures import Kind, SmtpFailure
-from mfa_console.core.mail.models import OutboxRow
+from mfa_console.core.mail.models import OutboxBodyRow, OutboxRow
 from mfa_console.core.mail.smtp import SmtpConnection, SmtpSender
 from mfa_console.core.progress import Progress
 from mfa_console.core.secrets import SecretStore
@@ -106,18 +106,19 @@ class Batch:
             try:
                 ok = self._send_all(conn, connection, rows, pending)
             except _NoLongerQueued:
-                ok = True  # the next batch starts over with a new connection
+                # Dropped in the middle of DATA, without the final ".": the server discards the
+                # message; the next batch starts over with a new connection.
+                connection.abort()
+                return True
             except BaseException:
                 connection.abort()
-                self._flush_sent(conn)
                 raise
             else:
                 connection.close()
                 return ok
-            # Dropped in the middle of DATA, without the final ".": the server discards it.
-            connection.abort()
-            self._flush_sent(conn)
-            return ok
+            finally:
+                self._flush_sent(conn)
+                wipe_sent_sealed(conn)
 
     def _send_all(
         self, conn: Connection, smtp: SmtpConnection, rows: dict[int, Any], pending: list[int]
@@ -218,7 +219,7 @@ class Batch:
         now = utcnow()
         if conn.dialect.name != "sqlite":
             if previous is not None:
-                self._set(conn, previous.id, state="sent", sent_at=now, **_wipe(previous))
+                self._set(conn, previous.id, state="sent", sent_at=now)
             return self._set(conn, row.id, state="sending", only_if="queued")
         raw: Any = conn.connection.dbapi_connection
         stamp = _sqlite_value(now)
@@ -227,10 +228,9 @@ class Batch:
             "UPDATE mail_outbox SET"
             " state = CASE id WHEN ? THEN 'sending' ELSE 'sent' END,"
             " sent_at = CASE id WHEN ? THEN sent_at ELSE ? END,"
-            " content = CASE WHEN id = ? AND sealed THEN NULL ELSE content END,"
             " updated_at = ?"
             " WHERE (id = ? AND state = 'queued') OR (id = ? AND state = 'sending')",
-            [row.id, row.id, stamp, prev_id, stamp, row.id, prev_id],
+            [row.id, row.id, stamp, stamp, row.id, prev_id],
         )
         # Anything less than every row means this one was not queued any more: never send it.
         return bool(cursor.rowcount == (1 if previous is None else 2))
@@ -238,7 +238,7 @@ class Batch:
     def _flush_sent(self, conn: Connection) -> None:
         row, self._sent = self._sent, None
         if row is not None:
-            self._set(conn, row.id, state="sent", sent_at=utcnow(), **_wipe(row))
+            self._set(conn, row.id, state="sent", sent_at=utcnow())
 
     def _set(self, conn: Connection, row_id: int, only_if: str = "", **values: Any) -> bool:
         """Commit one row's new state now; with ``only_if``, only from that state."""
@@ -274,14 +274,18 @@ def _wal_grows(conn: Connection) -> Iterator[None]:
 
 
 def _load(conn: Connection, ids: list[int]) -> dict[int, Any]:
-    query = select(
-        OutboxRow.id,
-        OutboxRow.sender,
-        OutboxRow.recipient,
-        OutboxRow.sealed,
-        OutboxRow.content,
-        OutboxRow.attempts,
-    ).where(OutboxRow.id.in_(ids), OutboxRow.state == "queued", OutboxRow.content.is_not(None))
+    query = (
+        select(
+            OutboxRow.id,
+            OutboxRow.sender,
+            OutboxRow.recipient,
+            OutboxRow.sealed,
+            OutboxBodyRow.content,
+            OutboxRow.attempts,
+        )
+        .join(OutboxBodyRow, OutboxBodyRow.outbox_id == OutboxRow.id)
+        .where(OutboxRow.id.in_(ids), OutboxRow.state == "queued")
+    )
     rows = {row.id: row for row in conn.execute(query)}
     conn.commit()
     return rows
@@ -292,6 +296,8 @@ def _sqlite_value(value: Any) -> Any:
     return value.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(value, datetime) else value
 
 
-def _wipe(row: Any) -> dict[str, Any]:
-    """Sealed content (it holds a PIN) is deleted once the message was sent."""
-    return {"content": None} if row.sealed else {}
+def wipe_sent_sealed(conn: Connection) -> None:
+    """Delete the sealed bodies (they hold a PIN) of messages that were sent."""
+    sent_sealed = select(OutboxRow.id).where(OutboxRow.state == "sent", OutboxRow.sealed)
+    conn.execute(delete(OutboxBodyRow).where(OutboxBodyRow.outbox_id.in_(sent_sealed)))
+    conn.commit()

@@ -26,8 +26,8 @@ class TemplateRow(Base):
 class OutboxRow(Base):
     """One message to one recipient, rendered when queued; ``state`` moves as in ``worker``.
 
-    ``content`` is the RFC 5322 message, or (``sealed``) a Fernet token of it when it carries an
-    initial PIN; it is cleared once the message is sent or discarded.
+    Its bytes live in ``OutboxBodyRow``, apart, so that the state changes committed around each
+    send rewrite a small row only.
     """
 
     __tablename__ = "mail_outbox"
@@ -47,10 +47,21 @@ class OutboxRow(Base):
     reason: Mapped[str] = mapped_column(String(16))
     subject: Mapped[str] = mapped_column(Text)  # for display; an initial PIN is masked
     sealed: Mapped[bool] = mapped_column(Boolean, default=False)
-    content: Mapped[bytes | None] = mapped_column(LargeBinary)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class OutboxBodyRow(Base):
+    """The RFC 5322 bytes of an outbox message, or (``sealed``) a Fernet token of them when the
+    message carries an initial PIN. A sealed body is deleted once its message was sent."""
+
+    __tablename__ = "mail_outbox_bodies"
+
+    outbox_id: Mapped[int] = mapped_column(
+        ForeignKey("mail_outbox.id", ondelete="CASCADE"), primary_key=True
+    )
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -30,7 +30,7 @@ from mfa_console.core.db.base import utcnow
 from mfa_console.core.db.models import Meta, SettingRow, UserRow
 from mfa_console.core.errors import ConsoleError, NotFoundError
 from mfa_console.core.mail import compose, seal, templates
-from mfa_console.core.mail.models import OutboxRow
+from mfa_console.core.mail.models import OutboxBodyRow, OutboxRow
 from mfa_console.core.mail.sandbox import TemplateProblem
 from mfa_console.core.mail.settings import EmailSettings
 from mfa_console.core.secrets import SecretStore
@@ -231,7 +231,6 @@ def _add(
         reason=reason,
         subject=message.subject_display,
         sealed=sealed,
-        content=content,
         attempts=0,
         next_attempt_at=now,
         last_error="",
@@ -240,6 +239,7 @@ def _add(
     )
     session.add(row)
     session.flush()
+    session.add(OutboxBodyRow(outbox_id=row.id, content=content))
     return row.id
 
 
@@ -263,7 +263,9 @@ def retry(session: Session, ids: Iterable[int]) -> int:
     result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(OutboxRow)
         .where(
-            OutboxRow.id.in_(ids), OutboxRow.state.in_(RETRYABLE), OutboxRow.content.is_not(None)
+            OutboxRow.id.in_(ids),
+            OutboxRow.state.in_(RETRYABLE),
+            OutboxRow.id.in_(select(OutboxBodyRow.outbox_id)),
         )
         .values(
             state="queued", attempts=0, next_attempt_at=utcnow(), last_error="", updated_at=utcnow()
@@ -277,7 +279,7 @@ def retry(session: Session, ids: Iterable[int]) -> int:
 
 
 def discard(session: Session, ids: Iterable[int]) -> int:
-    """Delete messages that are not being sent right now (content included)."""
+    """Delete messages that are not being sent right now (their bodies go with them)."""
     ids = list(ids)
     busy = ("sending",)
     result: CursorResult[Any] = session.execute(  # type: ignore[assignment]

@@ -4,7 +4,7 @@ Design: a message is rendered when it is queued (in the transaction of the chang
 If it contains an initial PIN, its bytes are encrypted with Fernet (AES-128-CBC + HMAC-SHA256, from
 ``cryptography``) under a key generated once per data file and kept only in the OS keyring
 (``email.outbox-key``, beside the SMTP password). The subject shown in the Outbox is rendered a
-second time with the PIN masked. Once the message is sent or discarded, its sealed content is
+second time with the PIN masked. Once the message is sent or discarded, its sealed body is
 deleted, so even the key cannot reveal it afterwards. Without a keyring, a message with a PIN
 cannot be queued (``SecretsUnavailableError``): the change is refused rather than a PIN written
 in clear.

@@ -37,7 +37,7 @@ from mfa_console.core.db import Database
 from mfa_console.core.db.base import utcnow
 from mfa_console.core.db.lease import Lease, LeaseRow, lease_info
 from mfa_console.core.mail.batch import UNCONFIRMED_TEXT, Batch, SendReport
-from mfa_console.core.mail.models import OutboxRow
+from mfa_console.core.mail.models import OutboxBodyRow, OutboxRow
 from mfa_console.core.mail.settings import PASSWORD_KEY, EmailSettings
 from mfa_console.core.mail.smtp import SmtpSender
 from mfa_console.core.progress import NullProgress, Progress
@@ -115,11 +115,14 @@ def recover_interrupted(db: Database) -> None:
 
 
 def prune_sent(db: Database, keep: timedelta = SENT_RETENTION) -> None:
-    """Forget sent messages older than ``keep``: the outbox is not an archive."""
+    """Forget sent messages older than ``keep`` (the outbox is not an archive), and the sealed
+    bodies of sent messages a dead worker could not delete."""
     with db.write() as session:
         session.execute(
             delete(OutboxRow).where(OutboxRow.state == "sent", OutboxRow.sent_at < utcnow() - keep)
         )
+        sent_sealed = select(OutboxRow.id).where(OutboxRow.state == "sent", OutboxRow.sealed)
+        session.execute(delete(OutboxBodyRow).where(OutboxBodyRow.outbox_id.in_(sent_sealed)))
 
 
 def _due(settings: EmailSettings) -> Any:

@@ -43,7 +43,6 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(16), nullable=False),
         sa.Column("subject", sa.Text(), nullable=False),
         sa.Column("sealed", sa.Boolean(), nullable=False),
-        sa.Column("content", sa.LargeBinary(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=False),
@@ -54,9 +53,24 @@ def upgrade() -> None:
     )
     op.create_index("ix_mail_outbox_state_due", "mail_outbox", ["state", "next_attempt_at"])
     op.create_index("ix_mail_outbox_user_id", "mail_outbox", ["user_id"])
+    op.create_table(
+        "mail_outbox_bodies",
+        sa.Column(
+            "outbox_id",
+            sa.Integer(),
+            sa.ForeignKey(
+                "mail_outbox.id",
+                name="fk_mail_outbox_bodies_outbox_id_mail_outbox",
+                ondelete="CASCADE",
+            ),
+            primary_key=True,
+        ),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("mail_outbox_bodies")
     op.drop_index("ix_mail_outbox_user_id", "mail_outbox")
     op.drop_index("ix_mail_outbox_state_due", "mail_outbox")
     op.drop_table("mail_outbox")
