@@ -15,7 +15,16 @@ STATE_LABELS = {
     "failed": "Failed",
     "unconfirmed": "Unconfirmed",
 }
-COLUMNS = ("State", "Recipient", "User", "Template", "Subject", "Tries", "Queued", "Reason / sent")
+COLUMNS = (
+    "State",
+    "Recipient",
+    "User",
+    "Template",
+    "Subject",
+    "Tries",
+    "Queued (UTC)",
+    "Reason / sent",
+)
 Index = QModelIndex | QPersistentModelIndex
 
 
