@@ -9,13 +9,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from mfa_console.core.activation.service import ActivationService
-from mfa_console.core.backup import BackupService
 from mfa_console.core.db import Database, open_database
 from mfa_console.core.secrets import SecretStore
 from mfa_console.core.settings import SettingsStore
 from mfa_console.core.users.service import UserService
+
+if TYPE_CHECKING:  # feature services are imported when first used, not at start
+    from mfa_console.core.activation.service import ActivationService
+    from mfa_console.core.backup import BackupService
+    from mfa_console.core.mail.service import MailService
 
 
 @dataclass
@@ -39,11 +43,21 @@ class Services:
 
     @cached_property
     def activation(self) -> ActivationService:
+        from mfa_console.core.activation.service import ActivationService
+
         return ActivationService(self.settings, self.secrets)
 
     @cached_property
     def backup(self) -> BackupService:
+        from mfa_console.core.backup import BackupService
+
         return BackupService(self.db)
+
+    @cached_property
+    def mail(self) -> MailService:
+        from mfa_console.core.mail.service import MailService
+
+        return MailService(self.db, self.settings, self.secrets)
 
     def close(self) -> None:
         self.db.dispose()

@@ -8,9 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import email_validator
-from email_validator import EmailNotValidError, validate_email
-
+from mfa_console.core.addresses import AddressError, normalize_address
 from mfa_console.core.company import CompanySettings
 from mfa_console.core.errors import ValidationError
 from mfa_console.core.users import pins
@@ -19,13 +17,6 @@ from mfa_console.core.users.phones import PhoneError, parse_phone
 from mfa_console.core.users.records import UserInput
 
 SOURCES = ("manual", "directory")
-
-# Directories of organisations use internal mail domains (corp.local, example.test): accept them,
-# as the email_validator documentation suggests, by not treating these names as special-use.
-INTERNAL_DOMAINS = ("local", "test")
-email_validator.SPECIAL_USE_DOMAIN_NAMES[:] = [
-    name for name in email_validator.SPECIAL_USE_DOMAIN_NAMES if name not in INTERNAL_DOMAINS
-]
 
 
 def normalize(
@@ -67,8 +58,8 @@ def _email(text: str, problems: dict[str, str]) -> str:
     if not text:
         return ""
     try:
-        return validate_email(text, check_deliverability=False).normalized
-    except EmailNotValidError as exc:
+        return normalize_address(text)
+    except AddressError as exc:
         problems["email"] = f"{text!r} is not a valid email address: {exc}"
         return text
 

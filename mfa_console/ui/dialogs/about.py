@@ -19,6 +19,7 @@ DEPENDENCIES = (
     "phonenumbers",
     "email-validator",
     "Jinja2",
+    "cryptography",
 )
 
 

@@ -53,7 +53,7 @@ PANES: tuple[PaneSpec, ...] = (
     PaneSpec(
         "email",
         "Email",
-        "mfa_console.ui.panes.placeholder:PlaceholderPane",
+        "mfa_console.ui.panes.email:EmailPane",
         "SP_MessageBoxInformation",
         "SMTP server settings, enrollment email templates and the outbox of messages to users.",
     ),

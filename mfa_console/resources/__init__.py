@@ -1,0 +1,1 @@
+"""Files the console ships: default email templates (``email/``)."""

@@ -1,0 +1,22 @@
+"""The Email pane: tabs Email Settings and Email Content, as in the original console."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from mfa_console.app import Services
+from mfa_console.ui.panes.email_content_tab import EmailContentTab
+from mfa_console.ui.panes.email_settings_tab import EmailSettingsTab
+
+
+class EmailPane(QWidget):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings_tab = EmailSettingsTab(services)
+        self.content_tab = EmailContentTab(services)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.settings_tab, "Email &Settings")
+        self.tabs.addTab(self.content_tab, "Email &Content")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Email</h2>"))
+        layout.addWidget(self.tabs, 1)
