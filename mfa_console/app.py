@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from mfa_console.core.db import Database, open_database
+from mfa_console.core.email_queue import outbox_queue
 from mfa_console.core.secrets import SecretStore
 from mfa_console.core.settings import SettingsStore
 from mfa_console.core.users.service import UserService
@@ -39,7 +40,7 @@ class Services:
 
     @cached_property
     def users(self) -> UserService:
-        return UserService(self.db, self.settings)
+        return UserService(self.db, self.settings, outbox_queue)
 
     @cached_property
     def activation(self) -> ActivationService:

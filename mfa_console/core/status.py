@@ -281,7 +281,7 @@ PROVIDERS: list[Provider] = [
         "email",
         "Email",
         "email",
-        ("mfa_console.core.mail.status", "mfa_console.core.email.status"),
+        ("mfa_console.core.mail.status",),
         "Users are not sent enrollment email.",
     ),
     service_section,

@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self.add_action("File", "&Import Users...", self._on_import_users, "Ctrl+I")
         self.add_action("File", "&Export Users...", self._on_export_users, "Ctrl+E")
         self.add_action("Tools", "Run &Configuration Wizard...", self._on_run_wizard)
+        self.add_action("Tools", "Email &Outbox...", self._on_outbox)
         backup_actions.install(self)
         self.add_action("Help", "&About MFA Console", self._on_about)
 
@@ -151,6 +152,11 @@ class MainWindow(QMainWindow):
         from mfa_console.ui import users_csv
 
         users_csv.ask_export(self, self.services)
+
+    def _on_outbox(self) -> None:
+        from mfa_console.ui.dialogs.outbox import OutboxDialog
+
+        OutboxDialog(self.services, self).exec()
 
     def _on_run_wizard(self) -> None:
         from mfa_console.ui.wizards.first_run import run_configuration_wizard

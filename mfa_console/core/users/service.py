@@ -19,6 +19,7 @@ from mfa_console.core.company import CompanySettings
 from mfa_console.core.db import Database
 from mfa_console.core.db.base import utcnow
 from mfa_console.core.db.models import UserRow
+from mfa_console.core.email_queue import EmailQueue, no_email
 from mfa_console.core.errors import (
     AlreadyExistsError,
     ConcurrentEditError,
@@ -105,9 +106,12 @@ class BulkResult:
 
 
 class UserService:
-    def __init__(self, db: Database, settings: SettingsStore) -> None:
+    def __init__(
+        self, db: Database, settings: SettingsStore, email_queue: EmailQueue = no_email
+    ) -> None:
         self._db = db
         self._settings = settings
+        self._queue_email = email_queue
 
     def company(self) -> CompanySettings:
         return self._settings.load(CompanySettings)
@@ -156,9 +160,12 @@ class UserService:
             return int(total), int(enabled)
 
     # Writes --------------------------------------------------------------------------------
-    def add(self, data: UserInput) -> User:
+    def add(self, data: UserInput, *, send_email: bool = False) -> User:
+        """Add a user; with ``send_email``, its enrollment email is queued in the same
+        transaction (with the initial PIN, if one was set)."""
         company = self.company()
         values = normalize(data, company)
+        pin = values.get("pin")
         with self._db.write() as session:
             self._refuse_duplicate(session, values["username_key"], None)
             row = UserRow()
@@ -169,9 +176,15 @@ class UserService:
             session.add(row)
             self._flush(session, values["username"])
             audit.record(session, "user.add", row.username, None, snapshot(row))
+            if send_email:
+                self._queue_email(session, row.id, "new", pin=pin)
             return to_user(row)
 
-    def update(self, user_id: int, expected_version: int, data: UserInput) -> User:
+    def update(
+        self, user_id: int, expected_version: int, data: UserInput, *, send_email: bool = False
+    ) -> User:
+        """Save an edit made from ``expected_version``; with ``send_email``, queue the updated
+        account email (or the new PIN, when one was set) in the same transaction."""
         company = self.company()
         with self._db.write() as session:
             row = self._row(session, user_id)
@@ -184,6 +197,9 @@ class UserService:
             row.version += 1
             self._flush(session, values["username"])
             audit.record(session, "user.edit", row.username, before, snapshot(row))
+            if send_email:
+                reason = "pin" if data.pin else "updated"
+                self._queue_email(session, row.id, reason, pin=data.pin or None)
             return to_user(row)
 
     def save_many(self, items: Sequence[tuple[int, UserInput]]) -> BulkResult:

@@ -95,6 +95,15 @@ class UserEditDialog(QDialog):
         self.enabled = QCheckBox("&Enabled")
         self.enabled.setChecked(self.user.enabled if self.user else True)
         self.enabled.toggled.connect(self.revalidate)
+        self.send_email = QCheckBox(
+            "&Send the user an email" if self.user is None else "&Send the user an update email"
+        )
+        self.send_email.setToolTip(
+            "Queue the enrollment email for this user when you press OK (Email pane settings)."
+        )
+        self._can_send = self._email_configured()
+        self.send_email.setVisible(self._can_send)
+        self.send_email.setChecked(self.user is None and self._can_send)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -103,11 +112,22 @@ class UserEditDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows with problems
         layout.addWidget(self.tabs)
-        layout.addWidget(self.enabled)
+        checks = QHBoxLayout()
+        checks.addWidget(self.enabled)
+        checks.addStretch(1)
+        checks.addWidget(self.send_email)
+        layout.addLayout(checks)
         layout.addWidget(self.buttons)
         self._load()
         self.revalidate()
         self.resize(560, self.sizeHint().height())
+
+    def _email_configured(self) -> bool:
+        """As the original: the Send Email choice is shown only when email is set up."""
+        from mfa_console.core.mail.settings import EmailSettings
+
+        settings = self.services.settings.load(EmailSettings)
+        return settings.configured and settings.send_to_users
 
     # Building ------------------------------------------------------------------------------
     def _row(self, form: QFormLayout, label: str, key: str, widget: QWidget) -> None:
@@ -314,10 +334,13 @@ class UserEditDialog(QDialog):
             return
         data = self.user_input()
         try:
+            send = self._can_send and self.send_email.isChecked()
             if self.user is None:
-                self.saved = self.services.users.add(data)
+                self.saved = self.services.users.add(data, send_email=send)
             else:
-                self.saved = self.services.users.update(self.user.id, self.user.version, data)
+                self.saved = self.services.users.update(
+                    self.user.id, self.user.version, data, send_email=send
+                )
         except ValidationError as exc:
             self.show_problems(exc.problems)
             messages.error(self, "The user was not saved", exc)

@@ -45,11 +45,12 @@ LATER_BUTTONS = {
     ),
     "email": (
         "Send Email",
-        "Send the selected users the enrollment email. Available once Email is set up.",
+        "Preview and send the selected users their enrollment email (Email pane settings).",
     ),
     "test": (
         "Test",
-        "Test two-step verification for the selected user: the phone rings or the app prompts.",
+        "Test two-step verification for the selected user (the phone rings or the app "
+        "prompts). This needs the authentication service, which this version does not include.",
     ),
 }
 
@@ -62,7 +63,7 @@ class UsersPane(QWidget):
         self.services = services
         self.model = UserTableModel(services.db, self)
         self._task: Task | None = None
-        self._handlers: dict[str, Callable[[list[User]], object]] = {}
+        self._handlers: dict[str, Callable[[list[User]], object]] = {"email": self._send_email}
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
         self.search = self._build_search()
@@ -177,6 +178,11 @@ class UsersPane(QWidget):
         action("Remove Users", self.remove_selected, ["Del"], self.table)
 
     # Public --------------------------------------------------------------------------------
+    def _send_email(self, users: list[User]) -> None:
+        from mfa_console.ui.dialogs.send_email import SendEmailDialog
+
+        SendEmailDialog(self.services, [user.id for user in users], self).exec()
+
     def set_import_handler(self, handler: Callable[[], object]) -> None:
         """Enable "Import from Active Directory"; the pane refreshes after ``handler()``."""
         self._handlers["import"] = lambda _users: handler()
