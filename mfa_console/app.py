@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from mfa_console.core.db import Database, open_database
+from mfa_console.core.directory.service import DirectoryService
 from mfa_console.core.secrets import SecretStore
 from mfa_console.core.settings import SettingsStore
+from mfa_console.core.sync.service import SyncService
 from mfa_console.core.users.service import UserService
 
 
@@ -34,6 +36,14 @@ class Services:
     @cached_property
     def users(self) -> UserService:
         return UserService(self.db, self.settings)
+
+    @cached_property
+    def sync(self) -> SyncService:
+        return SyncService(self.db, self.settings, self.secrets)
+
+    @cached_property
+    def directory(self) -> DirectoryService:
+        return DirectoryService(self.db, self.settings, self.secrets)
 
     def close(self) -> None:
         self.db.dispose()
