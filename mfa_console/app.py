@@ -12,6 +12,7 @@ from functools import cached_property
 
 from mfa_console.core.db import Database, open_database
 from mfa_console.core.directory.service import DirectoryService
+from mfa_console.core.directory.service import DirectoryService
 from mfa_console.core.secrets import SecretStore
 from mfa_console.core.settings import SettingsStore
 from mfa_console.core.sync.service import SyncService
@@ -40,6 +41,10 @@ class Services:
     @cached_property
     def sync(self) -> SyncService:
         return SyncService(self.db, self.settings, self.secrets)
+
+    @cached_property
+    def directory(self) -> DirectoryService:
+        return DirectoryService(self.db, self.settings, self.secrets)
 
     @cached_property
     def directory(self) -> DirectoryService:

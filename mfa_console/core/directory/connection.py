@@ -86,8 +86,7 @@ class DirectoryConnection:
         self.skipped = skipped
 
     def close(self) -> None:
-        with contextlib.suppress(lexc.LDAPException):
-            self.conn.unbind()
+        _close(self.conn)
 
     def __enter__(self) -> DirectoryConnection:
         return self
@@ -182,25 +181,30 @@ def open_connection(
         if settings.security == "starttls" and not conn.start_tls():
             raise _ServerUnreachable(f"StartTLS refused ({conn.result.get('description')})", True)
     except lexc.LDAPStartTLSError as exc:
-        conn.unbind()
+        _close(conn)
         raise _ServerUnreachable(f"StartTLS failed: {describe_socket_error(exc)}", True) from None
     except (lexc.LDAPSocketOpenError, lexc.LDAPSocketReceiveError, OSError) as exc:
-        conn.unbind()
+        _close(conn)
         text = describe_socket_error(exc)
         raise _ServerUnreachable(text, _is_tls(str(exc))) from None
     try:
         bound = conn.bind()
     except (lexc.LDAPSocketReceiveError, lexc.LDAPSocketSendError, OSError) as exc:
-        conn.unbind()
+        _close(conn)
         raise _ServerUnreachable(f"connection lost during bind: {exc}") from None
     except lexc.LDAPException as exc:
-        conn.unbind()
+        _close(conn)
         raise DirectoryBindError(f"Bind failed: {exc}.", hint="Check the bind settings.") from None
     if not bound:
         result = dict(conn.result or {})
-        conn.unbind()
+        _close(conn)
         raise bind_error(result, settings.bind_dn if simple else "")
     return conn
+
+
+def _close(conn: ldap3.Connection) -> None:
+    with contextlib.suppress(lexc.LDAPException, OSError):
+        conn.unbind()
 
 
 def _is_tls(text: str) -> bool:
