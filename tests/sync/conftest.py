@@ -20,17 +20,17 @@ from tests.services.slapd import SlapdServer
 def configure_ldap(
     services: Services, server: SlapdServer, cas: TestCAs, **changes: object
 ) -> None:
-    settings = replace(
-        DirectorySettings.defaults("ldap"),
-        servers=(server.url,),
-        security="starttls",
-        ca_file=str(cas.trusted.ca_file),
-        bind="simple",
-        bind_dn=server.reader_dn,
-        base_dn=server.suffix,
-        page_size=200,
-        **changes,  # type: ignore[arg-type]
-    )
+    values: dict[str, object] = {
+        "servers": (server.url,),
+        "security": "starttls",
+        "ca_file": str(cas.trusted.ca_file),
+        "bind": "simple",
+        "bind_dn": server.reader_dn,
+        "base_dn": server.suffix,
+        "page_size": 200,
+        **changes,
+    }
+    settings = replace(DirectorySettings.defaults("ldap"), **values)  # type: ignore[arg-type]
     services.settings.save(settings)
     services.secrets.set(PASSWORD_SECRET, server.reader_pw)
 
