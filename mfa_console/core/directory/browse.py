@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 
 import ldap3
 from ldap3.core import exceptions as lexc
@@ -130,10 +131,8 @@ def list_users(
     return sorted(found[:limit], key=lambda u: u.username.lower()), truncated
 
 
-def _name(entry: dict[str, object], attr: str) -> str:
-    attributes = entry.get("attributes", {})
-    assert isinstance(attributes, dict)
-    value = attributes.get(attr)
+def _name(entry: dict[str, Any], attr: str) -> str:
+    value = entry.get("attributes", {}).get(attr)
     if isinstance(value, list):
         value = value[0] if value else None
     if value:
