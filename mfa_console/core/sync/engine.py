@@ -12,6 +12,7 @@ Safety rules, in the order they act:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
@@ -31,7 +32,13 @@ from mfa_console.core.sync import state, store
 from mfa_console.core.sync.email import EmailQueue, NoEmail
 from mfa_console.core.sync.items import SyncItem, list_items
 from mfa_console.core.sync.models import SyncRunRow
-from mfa_console.core.sync.plan import Existing, desired
+from mfa_console.core.sync.plan import (
+    Desired,
+    Existing,
+    desired,
+    item_fingerprint,
+    source_digest,
+)
 from mfa_console.core.sync.results import Counts, RunResult
 from mfa_console.core.sync.settings import SyncSettings
 from mfa_console.core.sync.source import DirectorySource
@@ -96,6 +103,9 @@ class _Run:
         self.counts = Counts()
         self.seen: set[str] = set()
         self.destructive: list[Destructive] = []
+        self.renewed = time.monotonic()
+        self.fingerprints: dict[int | None, str] = {}
+        self.stored: dict[int, tuple[int, str]] = {}  # the current buffer's stale users
 
     def _recent_full(self) -> bool:
         last = state.get(self.db, state.LAST_FULL)
@@ -140,15 +150,16 @@ class _Run:
 
     def _pipeline(self, writer: RunWriter) -> None:
         items = self._items()
-        with self.db.read() as session:
-            existing = store.load_existing(session)
         with self.engine._open_source() as source:
-            marker = source.change_marker()
             since = "" if self.full else self._changes_filter(source)
+            # A full pass holds every stored directory user (digests only) to find who vanished;
+            # an incremental run looks up only the users the directory hands back.
+            existing = self._existing(None) if self.full else None
+            marker = source.change_marker()
             for item in items:
                 self._read_item(source, item, since, existing, writer)
             self._flush(writer)
-            if self.full:
+            if existing is not None:
                 self._plan_missing(source, items, existing)
         self._guard_and_apply(writer)
         if not self.dry_run:
@@ -183,10 +194,11 @@ class _Run:
         source: DirectorySource,
         item: SyncItem,
         since: str,
-        existing: dict[str, Existing],
+        existing: dict[str, Existing] | None,
         writer: RunWriter,
     ) -> None:
         users: Iterator[DirectoryUser] = source.read(item, self.progress, extra_filter=since)
+        buffer: list[DirectoryUser] = []
         for user in users:
             if not user.directory_id:
                 self.counts.errors += 1
@@ -195,20 +207,68 @@ class _Run:
             if user.directory_id in self.seen:
                 continue
             self.seen.add(user.directory_id)
-            self._plan_user(user, item, existing.get(user.directory_id), writer)
-            if writer.pending() >= self.engine.batch_size:
-                self._flush(writer)
+            buffer.append(user)
+            if len(buffer) >= self.engine.batch_size:
+                self._plan_buffer(buffer, item, existing, writer)
+                buffer = []
+        self._plan_buffer(buffer, item, existing, writer)
+
+    def _plan_buffer(
+        self,
+        buffer: list[DirectoryUser],
+        item: SyncItem,
+        existing: dict[str, Existing] | None,
+        writer: RunWriter,
+    ) -> None:
+        found = existing if existing is not None else self._existing(buffer)
+        fingerprint = self._fingerprint(item)
+        planned = [(u, found.get(u.directory_id), source_digest(u, fingerprint)) for u in buffer]
+        stale = [
+            ex.user_id
+            for _, ex, source in planned
+            if ex is not None and not ex.unchanged_since_written(item.id, source)
+        ]
+        if stale:
+            with self.db.read() as session:
+                self.stored = store.row_digests(session, stale)
+        for user, ex, source in planned:
+            self._plan_user(user, item, ex, source, writer)
+        if writer.pending() >= self.engine.batch_size:
+            self._flush(writer)
+        else:
+            self._keep_lease()
+
+    def _existing(self, users: list[DirectoryUser] | None) -> dict[str, Existing]:
+        ids = None if users is None else [u.directory_id for u in users]
+        if ids == []:
+            return {}
+        with self.db.read() as session:
+            return store.load_existing(session, ids)
 
     def _flush(self, writer: RunWriter) -> None:
         check_cancel(self.progress)
         writer.flush()
-        if self.lease is not None:
-            self.lease.renew()
+        self._keep_lease(force=True)
         self.progress.report(len(self.seen), None, f"Synchronized {len(self.seen):,} users")
 
+    def _keep_lease(self, force: bool = False) -> None:
+        """Renew the lease after each batch, or every third of its lifetime while only reading."""
+        now = time.monotonic()
+        if self.lease is not None and (force or now - self.renewed > LEASE_TTL.seconds / 3):
+            self.lease.renew()
+            self.renewed = now
+
     def _plan_user(
-        self, user: DirectoryUser, item: SyncItem, ex: Existing | None, writer: RunWriter
+        self,
+        user: DirectoryUser,
+        item: SyncItem,
+        ex: Existing | None,
+        source: int,
+        writer: RunWriter,
     ) -> None:
+        if ex is not None and ex.unchanged_since_written(item.id, source):
+            self.counts.unchanged += 1
+            return
         want = desired(user, item, self.company)
         name, did = want.values["username"], user.directory_id
         if not name:
@@ -220,27 +280,39 @@ class _Run:
             writer.change("error", name, did, problem)
         if ex is None:
             if item.add_new:
-                writer.add_new(user, item, want)
+                writer.add_new(user, item, want, source)
             return
-        row: dict[str, object] = {}
-        if item.update_existing:
-            if want.digest() != ex.digest:
-                row.update(want.values)
-            languages = want.languages_for(ex.languages)
-            if languages != ex.languages:
-                row.update(_language_columns(languages))
-        disabled_by_sync = ex.disabled_by_sync
+        row = self._updates_for(want, item, ex)
+        disabled_by_sync, held = ex.disabled_by_sync, False
         if user.disabled and ex.enabled:
             reason = "disabled in the directory"
             self.destructive.append(Destructive(ex.user_id, "disable", name, did, reason))
+            held = True  # re-planned next time unless applied: keep the fast path off
         elif not user.disabled and not ex.enabled and ex.disabled_by_sync:
             row["enabled"], disabled_by_sync = True, False
         if row:
             writer.update({"b_id": ex.user_id, "b_version": ex.version, **row}, did, item)
         else:
             self.counts.unchanged += 1
-        if not ex.managed or ex.item_id != item.id or disabled_by_sync != ex.disabled_by_sync:
-            writer.member(ex.user_id, item.id, disabled_by_sync)
+        version = ex.version + 1 if row else ex.version
+        writer.member(ex.user_id, item.id, disabled_by_sync, 0 if held else source, version)
+
+    def _updates_for(self, want: Desired, item: SyncItem, ex: Existing) -> dict[str, object]:
+        row: dict[str, object] = {}
+        stored_digest, stored_languages = self.stored.get(ex.user_id, (0, ""))
+        if item.update_existing and stored_languages:
+            if want.digest() != stored_digest:
+                row.update(want.values)
+            languages = want.languages_for(stored_languages)
+            if languages != stored_languages:
+                row.update(_language_columns(languages))
+        return row
+
+    def _fingerprint(self, item: SyncItem) -> str:
+        found = self.fingerprints.get(item.id)
+        if found is None:
+            found = self.fingerprints[item.id] = item_fingerprint(item, self.company)
+        return found
 
     def _plan_missing(
         self, source: DirectorySource, items: list[SyncItem], existing: dict[str, Existing]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mfa_console.core.db.base import Base, utcnow
@@ -44,6 +44,10 @@ class SyncMemberRow(Base):
     item_id: Mapped[int | None] = mapped_column(Integer)
     # True when this sync disabled the user: only then may a sync enable it again.
     disabled_by_sync: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Digest of the directory values last applied, and the user's version right after: when both
+    # still match, the user is unchanged without re-parsing phones (the fast path of a full pass).
+    source_digest: Mapped[int] = mapped_column(BigInteger, default=0)
+    written_version: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SyncRunRow(Base):

@@ -7,6 +7,7 @@ memory of a 100,000-user run small: only ids, digests and a few flags are held p
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,16 +42,58 @@ class Existing(NamedTuple):
 
     user_id: int
     version: int
-    digest: int
     enabled: bool
-    languages: str  # "en|en|en|en", interned
     managed: bool  # has a sync_members row
     item_id: int | None
     disabled_by_sync: bool
+    source_digest: int
+    written_version: int
+
+    def unchanged_since_written(self, item_id: int | None, source: int) -> bool:
+        """True when the directory values and the stored user are as this sync left them."""
+        return (
+            self.managed
+            and self.item_id == item_id
+            and self.source_digest == source
+            and self.version == self.written_version
+        )
 
 
 def digest(values: tuple[Any, ...]) -> int:
     return hash(values)
+
+
+def item_fingerprint(item: SyncItem, company: CompanySettings) -> str:
+    """What of an item and the company settings shapes a synced user (changing it re-plans all)."""
+    return "|".join(
+        str(v)
+        for v in (
+            item.id,
+            item.phone_attribute,
+            item.backup_phone_attribute,
+            item.update_existing,
+            company.default_country_code,
+        )
+    )
+
+
+def source_digest(user: DirectoryUser, fingerprint: str) -> int:
+    """A stable 56-bit digest of a directory user's mapped values (stored between runs)."""
+    parts = [
+        fingerprint,
+        user.dn,
+        user.username,
+        user.first_name,
+        user.last_name,
+        user.email,
+        user.user_group,
+        user.extension,
+        "1" if user.disabled else "0",
+        *sorted(f"{k}={v}" for k, v in (user.phones or {}).items()),
+        *sorted(f"{k}={v}" for k, v in (user.languages or {}).items()),
+    ]
+    raw = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=7).digest()
+    return int.from_bytes(raw, "big")
 
 
 def languages_key(values: tuple[str, ...]) -> str:

@@ -7,7 +7,6 @@ queue entries in one transaction: a run interrupted between batches leaves only 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, update
@@ -18,12 +17,12 @@ from mfa_console.core.sync.models import SyncChangeRow, SyncMemberRow
 from mfa_console.core.sync.plan import LANGUAGE_COLUMNS, SYNCED, Existing, digest, languages_key
 
 _USERS: Table = UserRow.__table__  # type: ignore[assignment]
+_MEMBERS: Table = SyncMemberRow.__table__  # type: ignore[assignment]
+_CHANGES: Table = SyncChangeRow.__table__  # type: ignore[assignment]
 
 
-def load_existing(session: Session) -> dict[str, Existing]:
-    """Every stored user with a directory id, keyed by it (streamed, digests only)."""
-    columns = [getattr(UserRow, name) for name in SYNCED]
-    languages = [getattr(UserRow, name) for name in LANGUAGE_COLUMNS]
+def load_existing(session: Session, ids: list[str] | None = None) -> dict[str, Existing]:
+    """Stored users with a directory id (all, or those of ``ids``) by that id; a few flags each."""
     query = (
         select(
             UserRow.directory_id,
@@ -33,27 +32,52 @@ def load_existing(session: Session) -> dict[str, Existing]:
             SyncMemberRow.user_id,
             SyncMemberRow.item_id,
             SyncMemberRow.disabled_by_sync,
-            *columns,
-            *languages,
+            SyncMemberRow.source_digest,
+            SyncMemberRow.written_version,
         )
         .outerjoin(SyncMemberRow, SyncMemberRow.user_id == UserRow.id)
         .where(UserRow.directory_id.is_not(None))
-        .execution_options(yield_per=2000)
+        .execution_options(yield_per=5000)
     )
-    width = len(SYNCED)
+    if ids is not None:
+        query = query.where(UserRow.directory_id.in_(ids))
     found: dict[str, Existing] = {}
-    for row in session.execute(query):
-        synced = tuple(row[7 : 7 + width])
-        found[row[0]] = Existing(
-            user_id=row[1],
-            version=row[2],
-            digest=digest(synced),
-            enabled=bool(row[3]),
-            languages=languages_key(tuple(row[7 + width :])),
-            managed=row[4] is not None,
-            item_id=row[5],
-            disabled_by_sync=bool(row[6]),
+    for (
+        did,
+        user_id,
+        version,
+        enabled,
+        member,
+        item_id,
+        by_sync,
+        source,
+        written,
+    ) in session.execute(query).tuples():
+        found[str(did)] = Existing(
+            user_id,
+            version,
+            bool(enabled),
+            member is not None,
+            item_id,
+            bool(by_sync),
+            source or 0,
+            written or 0,
         )
+    return found
+
+
+def row_digests(session: Session, user_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+    """user id -> (digest of the synchronized columns, languages key), for comparing."""
+    if not user_ids:
+        return {}
+    columns = [getattr(UserRow, name) for name in (*SYNCED, *LANGUAGE_COLUMNS)]
+    width = len(SYNCED)
+    found: dict[int, tuple[int, str]] = {}
+    for start in range(0, len(user_ids), 500):
+        chunk = list(user_ids[start : start + 500])
+        for row in session.execute(select(UserRow.id, *columns).where(UserRow.id.in_(chunk))):
+            values = tuple(row[1:])
+            found[row[0]] = (digest(values[:width]), languages_key(values[width:]))
     return found
 
 
@@ -79,27 +103,12 @@ def current_values(session: Session, user_ids: Sequence[int]) -> dict[int, dict[
     return {row[0]: dict(zip(names, row[1:], strict=True)) for row in session.execute(query)}
 
 
-@dataclass
-class Batch:
-    """The writes of up to one batch of directory users."""
-
-    inserts: list[dict[str, Any]] = field(default_factory=list)
-    updates: list[dict[str, Any]] = field(default_factory=list)
-    members: list[dict[str, Any]] = field(default_factory=list)
-    changes: list[dict[str, Any]] = field(default_factory=list)
-    # (directory_id, reason) of inserted users to queue email for; (user_id, reason) for updates.
-    email_new: list[tuple[str, str]] = field(default_factory=list)
-    email_updated: list[tuple[int, str]] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.inserts) + len(self.updates) + len(self.members)
-
-
 def insert_users(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
     """Insert users; returns directory_id -> new user id."""
     if not rows:
         return {}
-    result = session.execute(insert(UserRow).returning(UserRow.id, UserRow.directory_id), rows)
+    statement = insert(_USERS).returning(_USERS.c.id, _USERS.c.directory_id)
+    result = session.connection().execute(statement, rows)
     return {str(directory_id): int(user_id) for user_id, directory_id in result}
 
 
@@ -131,12 +140,12 @@ def replace_members(session: Session, rows: list[dict[str, Any]]) -> None:
         return
     ids = [row["user_id"] for row in rows]
     session.execute(delete(SyncMemberRow).where(SyncMemberRow.user_id.in_(ids)))
-    session.execute(insert(SyncMemberRow), rows)
+    session.connection().execute(insert(_MEMBERS), rows)
 
 
 def add_changes(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.execute(insert(SyncChangeRow), rows)
+        session.connection().execute(insert(_CHANGES), rows)
 
 
 def disable_users(session: Session, user_ids: Sequence[int], stamp: dict[str, Any]) -> int:

@@ -51,6 +51,7 @@ class _New:
     user: DirectoryUser
     item: SyncItem
     want: Desired
+    source: int
 
 
 class RunWriter:
@@ -83,8 +84,8 @@ class RunWriter:
     def change(self, action: str, username: str, directory_id: str, detail: str = "") -> None:
         self._changes.append(Change(action, username, directory_id, detail))
 
-    def add_new(self, user: DirectoryUser, item: SyncItem, want: Desired) -> None:
-        self._new.append(_New(user, item, want))
+    def add_new(self, user: DirectoryUser, item: SyncItem, want: Desired, source: int) -> None:
+        self._new.append(_New(user, item, want, source))
 
     def update(self, row: dict[str, Any], directory_id: str, item: SyncItem) -> None:
         """``row`` holds b_id, b_version and the new column values."""
@@ -94,9 +95,22 @@ class RunWriter:
         )
         self.counts.updated += 1
 
-    def member(self, user_id: int, item_id: int | None, disabled_by_sync: bool) -> None:
+    def member(
+        self,
+        user_id: int,
+        item_id: int | None,
+        disabled_by_sync: bool,
+        source_digest: int = 0,
+        written_version: int = 0,
+    ) -> None:
         self._members.append(
-            {"user_id": user_id, "item_id": item_id, "disabled_by_sync": disabled_by_sync}
+            {
+                "user_id": user_id,
+                "item_id": item_id,
+                "disabled_by_sync": disabled_by_sync,
+                "source_digest": source_digest,
+                "written_version": written_version,
+            }
         )
 
     # Writing ------------------------------------------------------------------------------
@@ -141,12 +155,8 @@ class RunWriter:
         self.counts.added += len(ids)
         for row in rows:
             user_id = ids[row["directory_id"]]
-            self._members.append(
-                {
-                    "user_id": user_id,
-                    "item_id": row.pop("_item_id"),
-                    "disabled_by_sync": row.pop("_disabled_by_sync"),
-                }
+            self.member(
+                user_id, row.pop("_item_id"), row.pop("_disabled_by_sync"), row.pop("_source"), 1
             )
         for did, reason in emails.items():
             self._email.queue_for_user(session, ids[did], "new" if reason == "new" else "updated")
@@ -175,6 +185,7 @@ class RunWriter:
             "version": 1,
             "_item_id": new.item.id,
             "_disabled_by_sync": bool(new.user.disabled),
+            "_source": new.source,
         }
 
     def _adopt_or_refuse(self, session: Session, new: _New, owner: tuple[int, str | None]) -> None:

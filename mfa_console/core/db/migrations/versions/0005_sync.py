@@ -44,6 +44,8 @@ def upgrade() -> None:
         ),
         sa.Column("item_id", sa.Integer(), nullable=True),
         sa.Column("disabled_by_sync", sa.Boolean(), nullable=False),
+        sa.Column("source_digest", sa.BigInteger(), nullable=False),
+        sa.Column("written_version", sa.Integer(), nullable=False),
     )
     op.create_table(
         "sync_runs",

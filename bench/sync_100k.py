@@ -1,0 +1,164 @@
+"""Benchmark: synchronize 100,000 users from a real slapd, against a bare ldap3 paged read.
+
+Prints, from one run on one machine:
+- a bare ``paged_search`` of the same attributes over the same kind of connection (baseline),
+- a full sync into an empty data file (target <= 1.3x the baseline),
+- a second full sync with no change (target <= 1.3x),
+- an incremental sync after 10 changes (target <= 2% of the full sync),
+- the peak RSS of the syncing process (target < 300 MB).
+Each sync runs in a fresh child process so its peak RSS is its own.
+
+Run from the repository root: ``python bench/sync_100k.py [--users N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from mfa_console.app import open_services  # noqa: E402
+from mfa_console.core.directory.connection import connect  # noqa: E402
+from mfa_console.core.directory.reader import user_attributes  # noqa: E402
+from mfa_console.core.directory.settings import DirectorySettings  # noqa: E402
+from mfa_console.core.sync.items import SyncItem  # noqa: E402
+from tests.services.certs import write_ca  # noqa: E402
+from tests.services.slapd import PEOPLE, SlapdServer  # noqa: E402
+
+# Entries loaded long ago, as in a real directory: only today's edits are "recent".
+LOADED_AT = "20250101000000Z"
+
+
+def users_ldif(count: int) -> Iterator[str]:
+    for i in range(count):
+        uid = f"user{i:06d}"
+        yield (
+            f"dn: uid={uid},{PEOPLE}\nobjectClass: inetOrgPerson\nuid: {uid}\ncn: User {i}\n"
+            f"sn: Number{i}\ngivenName: User\nmail: {uid}@example.test\n"
+            f"telephoneNumber: +1 425 {200 + i // 10000:03d} {i % 10000:04d}\n"
+            f"mobile: +44 7700 9{i % 100000:05d}\n"
+            f"createTimestamp: {LOADED_AT}\nmodifyTimestamp: {LOADED_AT}\n\n"
+        )
+
+
+def settings_for(server: SlapdServer, ca_file: Path) -> DirectorySettings:
+    return replace(
+        DirectorySettings.defaults("ldap"),
+        servers=(server.url,),
+        security="starttls",
+        ca_file=str(ca_file),
+        bind="anonymous",
+        base_dn=server.suffix,
+        page_size=1000,
+    )
+
+
+def bare_read(settings: DirectorySettings) -> tuple[float, int]:
+    start = time.perf_counter()
+    count = 0
+    with connect(settings, None) as connection:
+        for item in connection.conn.extend.standard.paged_search(
+            PEOPLE,
+            settings.user_filter,
+            attributes=user_attributes(settings),
+            paged_size=settings.page_size,
+            generator=True,
+        ):
+            count += item.get("type") == "searchResEntry"
+    return time.perf_counter() - start, count
+
+
+def child(data: str, full: bool) -> None:
+    """Run one sync in this process; print seconds, counts and peak RSS as JSON."""
+    services = open_services(data)
+    start = time.perf_counter()
+    result = services.sync.run("bench", full=full)
+    seconds = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "kind": result.kind, "status": result.status,
+                      "message": result.message, "peak_mb": peak_kb / 1024,
+                      **result.counts.as_dict()}))
+
+
+def run_child(data: Path, full: bool) -> dict[str, object]:
+    args = [sys.executable, __file__, "--child", str(data)] + (["--full"] if full else [])
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--child", metavar="DATA")
+    parser.add_argument("--full", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.full)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        measure(Path(folder), args.users)
+
+
+def measure(folder: Path, users: int) -> None:
+    certs = write_ca(folder, "ca")
+    server = SlapdServer(folder / "slapd", certs)
+    server.configure()
+    started = time.perf_counter()
+    server.slapadd(users_ldif(users))
+    print(f"slapadd {users:,} users: {time.perf_counter() - started:.1f} s")
+    server.start()
+    try:
+        data = folder / "console.db"
+        services = open_services(data)
+        settings = settings_for(server, certs.ca_file)
+        services.settings.save(settings)
+        services.sync.items.add(SyncItem(scope="container", dn=PEOPLE, backup_phone_attribute="mobile"))
+        services.close()
+        bare, count = bare_read(settings)
+        print(f"bare ldap3 paged read ({len(user_attributes(settings))} attributes): "
+              f"{bare:.2f} s for {count:,} entries")
+        report(run_child(data, True), "full sync into an empty data file", bare, 1.3)
+        report(run_child(data, True), "second full sync, no change", bare, 1.3)
+        bare2, _ = bare_read(settings)
+        print(f"bare ldap3 paged read again: {bare2:.2f} s")
+        full = run_child(data, True)
+        report(full, "third full sync, no change", bare2, 1.3)
+        with server.admin() as conn:
+            for i in range(10):
+                conn.modify(f"uid=user{i * 997:06d},{PEOPLE}",
+                            {"mail": [("MODIFY_REPLACE", [f"changed{i}@example.test"])]})
+        incremental = run_child(data, False)
+        ratio = float(incremental["seconds"]) / float(full["seconds"])  # type: ignore[arg-type]
+        print(f"incremental sync after 10 changes: {incremental['seconds']:.3f} s "
+              f"({incremental['kind']}, updated {incremental['updated']}) = {ratio:.2%} of the "
+              f"full sync (target <= 2%): {'OK' if ratio <= 0.02 else 'MISSED'}")
+        print(f"peak RSS of the syncing process: {max(r['peak_mb'] for r in (full, incremental)):.0f} MB "  # type: ignore[type-var]
+              f"(full sync into an empty file: see above; target < 300 MB)")
+    finally:
+        server.stop()
+
+
+def report(result: dict[str, object], what: str, baseline: float, target: float) -> None:
+    seconds = float(result["seconds"])  # type: ignore[arg-type]
+    ratio = seconds / baseline
+    print(f"{what}: {seconds:.2f} s = {ratio:.2f}x the bare read (target <= {target}x): "
+          f"{'OK' if ratio <= target else 'MISSED'}; {result['status']}, added {result['added']}, "
+          f"updated {result['updated']}, unchanged {result['unchanged']}, errors {result['errors']}, "
+          f"peak RSS {result['peak_mb']:.0f} MB")
+    if result["status"] != "succeeded":
+        print(f"  {result['message']}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("MFA_CONSOLE_LOG_DIR", tempfile.gettempdir())
+    main()
