@@ -182,9 +182,12 @@ def test_import_adopts_manual_user_and_skips_conflicts(services: Services):
         DirectoryUser(directory_id="", dn="cn=c", username="noid@example.test"),
         DirectoryUser(directory_id="id-4", dn="cn=d", username=""),
         DirectoryUser(directory_id="id-1", dn="cn=a", username="adopt@example.test"),
+        DirectoryUser(directory_id="id-5", dn="cn=e", username="e@example.com", email="e@@x"),
     ]
     result = _import(services, records)
-    assert (result.created, result.updated) == (0, 1), result
+    assert (result.created, result.updated) == (1, 1), result
+    assert services.users.find("e@example.com").email == ""
+    assert "email left out" in dict(result.warnings)["e@example.com"]
     reasons = dict(result.skipped)
     assert "another directory user" in reasons["taken@example.test"]
     assert "no unique identifier" in reasons["noid@example.test"]

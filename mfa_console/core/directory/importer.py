@@ -170,19 +170,40 @@ def _import_one(
     for note in notes:
         result.warnings.append((record.username, note))
     try:
-        if row is None:
-            row = _create(session, record, phones, company)
-            result.created += 1
-        elif _update(session, row, record, phones, company):
-            result.updated += 1
-        else:
-            result.unchanged += 1
+        row = _save(session, row, record, phones, company, result)
     except ValidationError as exc:
-        result.skipped.append((record.username, f"not valid: {exc}"))
-        return
+        if "email" not in exc.problems:
+            result.skipped.append((record.username, f"not valid: {exc}"))
+            return
+        # An email the console cannot accept does not keep the user out: import without it.
+        result.warnings.append((record.username, f"email left out: {exc.problems['email']}"))
+        record = dataclasses.replace(record, email="")
+        try:
+            row = _save(session, row, record, phones, company, result)
+        except ValidationError as again:
+            result.skipped.append((record.username, f"not valid: {again}"))
+            return
     by_id[record.directory_id] = row
     by_key.pop(named.username_key if named is not None else "", None)
     by_key[row.username_key] = row
+
+
+def _save(
+    session: Session,
+    row: UserRow | None,
+    record: DirectoryUser,
+    phones: dict[str, str],
+    company: CompanySettings,
+    result: ImportResult,
+) -> UserRow:
+    if row is None:
+        row = _create(session, record, phones, company)
+        result.created += 1
+    elif _update(session, row, record, phones, company):
+        result.updated += 1
+    else:
+        result.unchanged += 1
+    return row
 
 
 def directory_phones(

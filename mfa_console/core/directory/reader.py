@@ -9,6 +9,8 @@ report them as skipped with the reason.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import ldap3
@@ -145,59 +147,74 @@ def ensure_exists(conn: ldap3.Connection, dn: str) -> None:
         raise DirectoryReadError(f"{dn} cannot be read (no entry returned).")
 
 
-def _first(entry: dict[str, Any], name: str) -> str:
-    if not name:
+@dataclass(frozen=True)
+class _Plan:
+    """The lower-cased attribute of each field, worked out once per attribute map."""
+
+    unique_id: str
+    username: str
+    username_backup: str
+    texts: tuple[tuple[str, str], ...]  # (DirectoryUser field, attribute)
+    phones: tuple[tuple[str, str], ...]  # (phone kind, attribute)
+    languages: tuple[tuple[str, str], ...]  # (method, attribute)
+
+
+@lru_cache(maxsize=8)
+def _plan(amap: AttributeMap) -> _Plan:
+    def pairs(mapping: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        found = ((key, getattr(amap, name).lower()) for key, name in mapping.items())
+        return tuple((key, attr) for key, attr in found if attr)
+
+    texts = {f: f for f in ("first_name", "last_name", "email", "user_group", "description")}
+    texts["extension"] = "extension"
+    return _Plan(
+        unique_id=amap.unique_id.lower(),
+        username=amap.username.lower(),
+        username_backup=amap.username_backup.lower(),
+        texts=pairs(texts),
+        phones=pairs(amap.PHONE_FIELDS),
+        languages=pairs(amap.LANGUAGE_FIELDS),
+    )
+
+
+def _decode(values: Any) -> str:
+    if not values:
         return ""
-    values = entry["attributes"].get(name)
-    if values is None:
-        # attribute names come back in the server's case
-        lowered = name.lower()
-        values = next((v for k, v in entry["attributes"].items() if k.lower() == lowered), None)
-    if isinstance(values, list):
-        values = values[0] if values else ""
-    if isinstance(values, bytes):
-        return values.decode("utf-8", "replace").strip()
-    return "" if values is None else str(values).strip()
-
-
-def _raw(entry: dict[str, Any], name: str) -> bytes | None:
-    lowered = name.lower()
-    for key, values in entry.get("raw_attributes", {}).items():
-        if key.lower() == lowered and values:
-            return bytes(values[0])
-    return None
+    value = values[0] if isinstance(values, list | tuple) else values
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("utf-8", "replace").strip()
+    return str(value).strip()
 
 
 def to_user(entry: dict[str, Any], settings: DirectorySettings) -> DirectoryUser:
     """Map one search entry; an unreadable id or a missing username becomes ""."""
-    amap: AttributeMap = settings.attributes
-    raw_id = _raw(entry, amap.unique_id)
+    plan = _plan(settings.attributes)
+    raw = {key.lower(): values for key, values in entry.get("raw_attributes", {}).items()}
+    raw_id = raw.get(plan.unique_id)
     try:
-        directory_id = identity(raw_id, amap.unique_id_type) if raw_id else ""
+        directory_id = (
+            identity(bytes(raw_id[0]), settings.attributes.unique_id_type) if raw_id else ""
+        )
     except ValueError:
         directory_id = ""
-    username = _first(entry, amap.username) or _first(entry, amap.username_backup)
-    phones = {
-        kind: _first(entry, getattr(amap, field)) for kind, field in amap.PHONE_FIELDS.items()
-    }
-    languages = {m: _first(entry, getattr(amap, f)) for m, f in amap.LANGUAGE_FIELDS.items()}
+    texts = {field: _decode(raw.get(attr)) for field, attr in plan.texts}
+    phones = {kind: _decode(raw.get(attr)) for kind, attr in plan.phones}
+    languages = {method: _decode(raw.get(attr)) for method, attr in plan.languages}
+    username = _decode(raw.get(plan.username)) if plan.username else ""
+    if not username and plan.username_backup:
+        username = _decode(raw.get(plan.username_backup))
     disabled = False
     if settings.is_ad:
-        uac = _first(entry, "userAccountControl")
-        disabled = uac.isdigit() and bool(int(uac) & UAC_DISABLED)
+        uac = _decode(raw.get("useraccountcontrol"))
+        disabled = uac.lstrip("-").isdigit() and bool(int(uac) & UAC_DISABLED)
     return DirectoryUser(
         directory_id=directory_id,
         dn=str(entry.get("dn", "")),
         username=username,
-        first_name=_first(entry, amap.first_name),
-        last_name=_first(entry, amap.last_name),
-        email=_first(entry, amap.email),
-        user_group=_first(entry, amap.user_group),
-        description=_first(entry, amap.description),
         phones={k: v for k, v in phones.items() if v},
-        extension=_first(entry, amap.extension),
         languages={k: v for k, v in languages.items() if v},
         disabled=disabled,
+        **texts,
     )
 
 
