@@ -111,6 +111,23 @@ class SyncHistory:
         with self._db.read() as session:
             return list(_changes(session, run_id, limit))
 
+    def changes_page(self, run_id: int, after_id: int, limit: int) -> list[tuple[int, Change]]:
+        """Up to ``limit`` changes of ``run_id`` after change id ``after_id`` (keyset paging)."""
+        query = (
+            select(
+                SyncChangeRow.id,
+                SyncChangeRow.action,
+                SyncChangeRow.username,
+                SyncChangeRow.directory_id,
+                SyncChangeRow.detail,
+            )
+            .where(SyncChangeRow.run_id == run_id, SyncChangeRow.id > after_id)
+            .order_by(SyncChangeRow.id)
+            .limit(limit)
+        )
+        with self._db.read() as session:
+            return [(row[0], Change(*row[1:])) for row in session.execute(query)]
+
     def count_changes(self, run_id: int) -> int:
         with self._db.read() as session:
             query = select(func.count(SyncChangeRow.id)).where(SyncChangeRow.run_id == run_id)

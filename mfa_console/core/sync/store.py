@@ -52,7 +52,7 @@ def load_existing(session: Session, ids: list[str] | None = None) -> dict[str, E
         by_sync,
         source,
         written,
-    ) in session.execute(query).tuples():
+    ) in session.execute(query):
         found[str(did)] = Existing(
             user_id,
             version,
