@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
             self.menus[title.replace("&", "")] = bar.addMenu(title)
         self.add_action("File", "E&xit", self.close, QKeySequence.StandardKey.Quit)
         self.add_action("Help", "&About MFA Console", self._on_about)
+        self.add_action("Tools", "&Import from Active Directory…", self._on_directory_import)
 
     def add_action(
         self,
@@ -118,6 +119,11 @@ class MainWindow(QMainWindow):
         else:
             target.addAction(action)
         return action
+
+    def _on_directory_import(self) -> None:
+        from mfa_console.ui.dialogs.directory_import import DirectoryImportDialog
+
+        DirectoryImportDialog(self.services, self).exec()
 
     def _on_about(self) -> None:
         from mfa_console.ui.dialogs.about import AboutDialog

@@ -165,3 +165,9 @@ def test_ad_sub_code_parsing():
     text = "80090308: LdapErr: DSID-0C09042A, comment: AcceptSecurityContext error, data 52e, v3839"
     assert ad_sub_code(text) == "52e"
     assert ad_sub_code("no code") == ""
+
+
+def test_anonymous_bind(ldap_settings: DirectorySettings, slapd: SlapdServer):
+    settings = dataclasses.replace(ldap_settings, bind="anonymous", bind_dn="")
+    with connect(settings, None) as connection:
+        assert connection.conn.extend.standard.who_am_i() in (None, "")

@@ -173,3 +173,39 @@ def test_user_model_passes_modeltester(qtmodeltester):
     )
     qtmodeltester.check(model)
     assert dataclasses.is_dataclass(model.user(0))
+
+
+def test_main_window_has_directory_pane_and_import_action(qtbot, services: Services, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from mfa_console.ui.main_window import MainWindow
+
+    window = MainWindow(services, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    assert isinstance(window.show_pane("directory"), DirectoryPane)
+    texts = [action.text() for action in window.menus["Tools"].actions()]
+    assert "&Import from Active Directory…" in texts
+
+
+def test_saving_without_tls_warns(qtbot, services: Services, messages):
+    pane = DirectoryPane(services)
+    qtbot.addWidget(pane)
+    tab = pane.settings_tab
+    tab.servers.setText("ldap://dc1.example.com")
+    tab.security.setCurrentIndex(tab.security.findData("none"))
+    assert not tab.security_warning.isHidden()
+    tab.base_dn.setText("DC=example,DC=com")
+    tab.bind.setCurrentIndex(tab.bind.findData("anonymous"))
+    assert not tab.password.isEnabled()
+    qtbot.mouseClick(pane.save_button, Qt.MouseButton.LeftButton)
+    assert messages[-1].kind == "warning" and "not protected by TLS" in messages[-1].text
+    assert services.directory.load().security == "none"
+
+
+def test_save_buttons_only_on_own_tabs(qtbot, services: Services):
+    pane = DirectoryPane(services)
+    qtbot.addWidget(pane)
+    for index in range(pane.tabs.count()):
+        pane.tabs.setCurrentIndex(index)
+        own = index < 3
+        assert pane.save_button.isHidden() != own

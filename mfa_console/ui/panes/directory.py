@@ -44,6 +44,8 @@ class DirectoryPane(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
+        self._own_tabs = (self.settings_tab, self.filters_tab, self.attributes_tab)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Directory Integration</h2>"))
         layout.addWidget(self.tabs, 1)
@@ -58,6 +60,12 @@ class DirectoryPane(QWidget):
             return
         self.sync_tab = SyncTab(self.services, self)
         self.tabs.addTab(self.sync_tab, "S&ynchronization")
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        # Save / Revert belong to Settings, Filters and Attributes; other tabs apply their own.
+        own = self.tabs.currentWidget() in self._own_tabs
+        self.save_button.setVisible(own)
+        self.revert_button.setVisible(own)
 
     # --- load / save ---------------------------------------------------------------------
     def reload(self) -> None:
