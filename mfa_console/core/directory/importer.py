@@ -265,8 +265,7 @@ def _create(
     row.created_at = row.updated_at = utcnow()
     row.updated_by = audit.current_actor()
     row.version = 1
-    session.add(row)
-    session.flush()
+    session.add(row)  # inserted with the batch: conflicts were ruled out above
     audit.record(session, "user.add", row.username, None, snapshot(row))
     return row
 
