@@ -182,8 +182,11 @@ class DirectoryImportDialog(QDialog):
             with directory.connect(settings) as connection:
                 return browse.list_users(connection, settings, scope, progress=progress)
 
-        self.status.setText(f"Reading the users of {item.text(0) if item else dn}…")
-        self._run(work, "Reading users", lambda found: self._show_users(found, serial, dn))
+        label = item.text(0) if item is not None else dn
+        if isinstance(scope, GroupScope) and scope.nested:
+            label += " (with nested groups)"
+        self.status.setText(f"Reading the users of {label}…")
+        self._run(work, "Reading users", lambda found: self._show_users(found, serial, label))
 
     # --- search --------------------------------------------------------------------------
     def _on_search_clicked(self) -> None:
