@@ -47,7 +47,8 @@ from mfa_console.core.sync.writer import Destructive, RunWriter
 if TYPE_CHECKING:
     from mfa_console.core.directory.records import DirectoryUser
 
-SourceOpener = Callable[[], AbstractContextManager[DirectorySource]]
+# open_source(parallel): parallel asks for a reader in a child process (full passes).
+SourceOpener = Callable[[bool], AbstractContextManager[DirectorySource]]
 LEASE_TTL = timedelta(minutes=5)
 FULL_PASS_EVERY = timedelta(hours=24)
 BATCH_SIZE = 1000
@@ -66,6 +67,7 @@ class SyncEngine:
         self._db, self._settings, self._open_source = db, settings, open_source
         self._email = email or NoEmail()
         self.batch_size = batch_size
+        self.parallel_read = True
 
     def run(
         self,
@@ -150,7 +152,7 @@ class _Run:
 
     def _pipeline(self, writer: RunWriter) -> None:
         items = self._items()
-        with self.engine._open_source() as source:
+        with self.engine._open_source(self.full and self.engine.parallel_read) as source:
             since = "" if self.full else self._changes_filter(source)
             # A full pass holds every stored directory user (digests only) to find who vanished;
             # an incremental run looks up only the users the directory hands back.

@@ -78,8 +78,12 @@ def item_fingerprint(item: SyncItem, company: CompanySettings) -> str:
 
 
 def source_digest(user: DirectoryUser, fingerprint: str) -> int:
-    """A stable 56-bit digest of a directory user's mapped values (stored between runs)."""
-    parts = [
+    """A stable 56-bit digest of a directory user's mapped values (stored between runs).
+
+    ``repr`` of strings, booleans and dicts is stable across processes (the reader fills the
+    dicts in a fixed order), unlike ``hash``.
+    """
+    values = (
         fingerprint,
         user.dn,
         user.username,
@@ -88,11 +92,11 @@ def source_digest(user: DirectoryUser, fingerprint: str) -> int:
         user.email,
         user.user_group,
         user.extension,
-        "1" if user.disabled else "0",
-        *sorted(f"{k}={v}" for k, v in (user.phones or {}).items()),
-        *sorted(f"{k}={v}" for k, v in (user.languages or {}).items()),
-    ]
-    raw = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=7).digest()
+        user.disabled,
+        user.phones,
+        user.languages,
+    )
+    raw = hashlib.blake2b(repr(values).encode(), digest_size=7).digest()
     return int.from_bytes(raw, "big")
 
 

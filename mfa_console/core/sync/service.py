@@ -79,10 +79,15 @@ class SyncService:
         return info is not None and info.alive
 
     @contextmanager
-    def _open_source(self) -> Iterator[DirectorySource]:
+    def _open_source(self, parallel: bool) -> Iterator[DirectorySource]:
         from mfa_console.core.directory.settings import DirectorySettings
+        from mfa_console.core.sync import child_source
 
         settings = self._settings.load(DirectorySettings)
         password = self._secrets.get(PASSWORD_SECRET) if settings.bind == "simple" else None
-        with open_live_source(settings, password) as source:
-            yield source
+        if parallel and child_source.usable():
+            with child_source.open_child_source(settings, password) as child:
+                yield child
+        else:
+            with open_live_source(settings, password) as source:
+                yield source

@@ -9,7 +9,7 @@ other LDAP servers) and a check of which vanished users still exist elsewhere in
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -102,9 +102,14 @@ class LiveSource:
         return newest
 
     def changed_since(self, marker: str) -> str:
-        if self.kind == "ad":
-            return f"(uSNChanged>={int(marker) + 1})"
-        return f"(modifyTimestamp>={marker})"
+        return self.changed_filter(self._settings)(marker)
+
+    @staticmethod
+    def changed_filter(settings: DirectorySettings) -> Callable[[str], str]:
+        """The filter of entries changed after a marker, for the kind of directory."""
+        if settings.kind == "ad":
+            return lambda marker: f"(uSNChanged>={int(marker) + 1})"
+        return lambda marker: f"(modifyTimestamp>={marker})"
 
     def still_exist(self, directory_ids: Sequence[str], progress: Progress) -> set[str]:
         """Which of ``directory_ids`` the base DN still holds (anywhere, under any name)."""

@@ -107,9 +107,12 @@ def insert_users(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]
     """Insert users; returns directory_id -> new user id."""
     if not rows:
         return {}
-    statement = insert(_USERS).returning(_USERS.c.id, _USERS.c.directory_id)
-    result = session.connection().execute(statement, rows)
-    return {str(directory_id): int(user_id) for user_id, directory_id in result}
+    # A plain executemany is several times faster than INSERT ... RETURNING in batches; the ids
+    # are then read back by the unique directory id.
+    session.connection().execute(insert(_USERS), rows)
+    ids = [row["directory_id"] for row in rows]
+    query = select(_USERS.c.id, _USERS.c.directory_id).where(_USERS.c.directory_id.in_(ids))
+    return {str(directory_id): int(user_id) for user_id, directory_id in session.execute(query)}
 
 
 def update_users(session: Session, rows: list[dict[str, Any]]) -> int:
@@ -135,11 +138,16 @@ def update_users(session: Session, rows: list[dict[str, Any]]) -> int:
     return written
 
 
-def replace_members(session: Session, rows: list[dict[str, Any]]) -> None:
+def replace_members(
+    session: Session, rows: list[dict[str, Any]], new_user_ids: set[int] | None = None
+) -> None:
+    """Write member rows; rows of users inserted in this batch need no delete first."""
     if not rows:
         return
-    ids = [row["user_id"] for row in rows]
-    session.execute(delete(SyncMemberRow).where(SyncMemberRow.user_id.in_(ids)))
+    new_user_ids = new_user_ids or set()
+    ids = [row["user_id"] for row in rows if row["user_id"] not in new_user_ids]
+    if ids:
+        session.execute(delete(SyncMemberRow).where(SyncMemberRow.user_id.in_(ids)))
     session.connection().execute(insert(_MEMBERS), rows)
 
 

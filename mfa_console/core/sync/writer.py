@@ -119,9 +119,9 @@ class RunWriter:
             self._flush_dry()
         else:
             with self._db.write() as session:
-                self._flush_new(session)
+                new_ids = self._flush_new(session)
                 self._flush_updates(session)
-                store.replace_members(session, self._members)
+                store.replace_members(session, self._members, new_ids)
                 self._write_changes(session, self._changes)
         self._reset()
 
@@ -134,9 +134,10 @@ class RunWriter:
         room = DRY_RUN_CHANGES_CAP - len(self.dry_changes)
         self.dry_changes.extend(self._changes[: max(room, 0)])
 
-    def _flush_new(self, session: Session) -> None:
+    def _flush_new(self, session: Session) -> set[int]:
+        """Insert the new users; returns their ids."""
         if not self._new:
-            return
+            return set()
         keys = [n.want.values["username"].lower() for n in self._new]
         taken = store.users_by_username(session, keys)
         rows: list[dict[str, Any]] = []
@@ -160,6 +161,7 @@ class RunWriter:
             )
         for did, reason in emails.items():
             self._email.queue_for_user(session, ids[did], "new" if reason == "new" else "updated")
+        return set(ids.values())
 
     def _new_row(self, new: _New, key: str) -> dict[str, Any]:
         method, mode, languages = new_user_defaults(new.item, self._company)

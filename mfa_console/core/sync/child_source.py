@@ -1,0 +1,200 @@
+"""Read the directory in a child process, so decoding LDAP and writing the data file overlap.
+
+ldap3 decodes BER in pure Python and the GIL keeps a thread from helping, so on a full pass the
+directory is read by a child process that streams compact batches of users through a pipe while
+this process plans and writes. The pipe's buffer bounds how far the child reads ahead (memory
+stays flat). ``ChildSource`` is a ``DirectorySource``: the engine does not know the difference.
+The child gets the settings and the bind password through the pipe (never argv or a file), and
+an error in the child comes back as the same kind of ``DirectoryError`` with its message and hint.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+from mfa_console.core.errors import ConsoleError
+from mfa_console.core.progress import Progress, check_cancel
+from mfa_console.core.sync.items import SyncItem
+from mfa_console.core.sync.source import LiveSource, open_live_source
+
+if TYPE_CHECKING:
+    from mfa_console.core.directory.records import DirectoryUser
+    from mfa_console.core.directory.settings import DirectorySettings
+
+SEND_BATCH = 500
+_FIELDS = (
+    "directory_id",
+    "dn",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "user_group",
+    "description",
+    "phones",
+    "extension",
+    "languages",
+    "disabled",
+)
+
+
+def usable() -> bool:
+    """A frozen build can spawn children only if its entry point calls freeze_support()."""
+    return not getattr(sys, "frozen", False)
+
+
+# -- the child ---------------------------------------------------------------------------------
+class _ChildProgress:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def report(self, done: int, total: int | None = None, text: str = "") -> None:
+        self._conn.send(("progress", done, total, text))
+
+    def cancelled(self) -> bool:
+        return False
+
+
+def child_main(conn: Connection, settings: DirectorySettings, password: str | None) -> None:
+    """Serve read requests over ``conn`` until told to close (runs in the child process)."""
+    try:
+        with open_live_source(settings, password) as source:
+            conn.send(("ready",))
+            _serve(conn, source)
+    except ConsoleError as exc:
+        conn.send(("error", type(exc).__module__, type(exc).__name__, exc.message, exc.hint))
+    except BaseException:
+        conn.send(("bug", traceback.format_exc()))
+    finally:
+        conn.close()
+
+
+def _serve(conn: Connection, source: LiveSource) -> None:
+    progress = _ChildProgress(conn)
+    while True:
+        request = conn.recv()
+        if request[0] == "marker":
+            conn.send(("marker", source.change_marker()))
+        elif request[0] == "exists":
+            conn.send(("exists", source.still_exist(request[1], progress)))
+        elif request[0] == "read":
+            _, item, extra_filter = request
+            batch: list[tuple[Any, ...]] = []
+            for user in source.read(item, progress, extra_filter=extra_filter):
+                batch.append(tuple(getattr(user, name) for name in _FIELDS))
+                if len(batch) >= SEND_BATCH:
+                    conn.send(("users", batch))
+                    batch = []
+            conn.send(("users", batch))
+            conn.send(("done",))
+        else:
+            return
+
+
+# -- the parent --------------------------------------------------------------------------------
+class ChildSource:
+    """A ``DirectorySource`` whose reads run in a child process."""
+
+    def __init__(self, conn: Connection, kind: str, changed_since: Any) -> None:
+        self._conn = conn
+        self.kind = kind
+        self._changed_since = changed_since
+
+    def changed_since(self, marker: str) -> str:
+        return str(self._changed_since(marker))
+
+    def change_marker(self) -> str:
+        self._conn.send(("marker",))
+        return str(self._receive(None, "marker")[1])
+
+    def still_exist(self, directory_ids: Sequence[str], progress: Progress) -> set[str]:
+        self._conn.send(("exists", list(directory_ids)))
+        return set(self._receive(progress, "exists")[1])
+
+    def read(
+        self, item: SyncItem, progress: Progress, *, extra_filter: str = ""
+    ) -> Iterator[DirectoryUser]:
+        from mfa_console.core.directory.records import DirectoryUser
+
+        self._conn.send(("read", item, extra_filter))
+        while True:
+            message = self._receive(progress, "users", "done")
+            if message[0] == "done":
+                return
+            for values in message[1]:
+                yield DirectoryUser(*values)
+            check_cancel(progress)
+
+    def _receive(self, progress: Progress | None, *wanted: str) -> tuple[Any, ...]:
+        while True:
+            try:
+                message = self._conn.recv()
+            except (EOFError, OSError):
+                raise _lost() from None
+            kind = message[0]
+            if kind in wanted:
+                return tuple(message)
+            if kind == "progress" and progress is not None:
+                progress.report(*message[1:])
+            elif kind == "error":
+                raise rebuild_error(*message[1:])
+            elif kind == "bug":
+                raise RuntimeError(f"The directory reader process failed:\n{message[1]}")
+
+
+def _lost() -> ConsoleError:
+    from mfa_console.core.directory.errors import DirectoryReadError
+
+    return DirectoryReadError(
+        "The directory reader process ended unexpectedly; nothing was read completely.",
+        hint="Try again; if it keeps happening, look at the log for the reason.",
+    )
+
+
+def rebuild_error(module: str, name: str, message: str, hint: str) -> ConsoleError:
+    """The child's error as the same class (or ConsoleError), with its message and hint."""
+    cls = getattr(sys.modules.get(module), name, None)
+    if not (isinstance(cls, type) and issubclass(cls, ConsoleError)):
+        cls = ConsoleError
+    error = cls.__new__(cls)
+    ConsoleError.__init__(error, message, hint=hint)
+    return error
+
+
+@contextmanager
+def open_child_source(settings: DirectorySettings, password: str | None) -> Iterator[ChildSource]:
+    context = multiprocessing.get_context("spawn")
+    parent_end, child_end = context.Pipe()
+    process = context.Process(
+        target=child_main,
+        args=(child_end, settings, password),
+        name="mfa-console-reader",
+        daemon=True,
+    )
+    process.start()
+    child_end.close()
+    try:
+        source = ChildSource(parent_end, str(settings.kind), LiveSource.changed_filter(settings))
+        source._receive(None, "ready")
+        yield source
+    except BaseException:
+        # Cancelled or failed mid-read: the child may be blocked sending; stop it at once.
+        _stop(process, parent_end, wait=0)
+        raise
+    _stop(process, parent_end, wait=5)
+
+
+def _stop(process: Any, conn: Connection, wait: float) -> None:
+    with suppress(OSError, ValueError):
+        conn.send(("close",))
+    process.join(wait)
+    if process.is_alive():
+        process.terminate()
+        process.join(5)
+    conn.close()
