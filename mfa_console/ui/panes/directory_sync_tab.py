@@ -114,8 +114,9 @@ class SyncTab(QWidget):
         box = QGroupBox("Synchronization items (the first matching item wins)")
         self.items = QTreeWidget()
         self.items.setRootIsDecorated(False)
+        self.items.setMinimumHeight(70)
         self.items.setHeaderLabels(list(ITEM_COLUMNS))
-        for column, width in enumerate((130, 330, 130, 210, 150)):
+        for column, width in enumerate((120, 290, 130, 200, 120)):
             self.items.setColumnWidth(column, width)
         self.items.itemSelectionChanged.connect(self._update_buttons)
         self.items.itemDoubleClicked.connect(lambda *_: self._on_edit_clicked())

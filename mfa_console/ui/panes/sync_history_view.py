@@ -34,6 +34,7 @@ def _table(model: Any) -> QTableView:
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setStretchLastSection(True)
     view.setAlternatingRowColors(True)
+    view.setMinimumHeight(60)
     return view
 
 
