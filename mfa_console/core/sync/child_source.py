@@ -16,16 +16,16 @@ import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mfa_console.core.errors import ConsoleError
 from mfa_console.core.progress import Progress, check_cancel
-from mfa_console.core.sync.items import SyncItem
 from mfa_console.core.sync.source import LiveSource, open_live_source
 
 if TYPE_CHECKING:
     from mfa_console.core.directory.records import DirectoryUser
     from mfa_console.core.directory.settings import DirectorySettings
+    from mfa_console.core.sync.items import SyncItem
 
 SEND_BATCH = 500
 _FIELDS = (
@@ -42,6 +42,14 @@ _FIELDS = (
     "languages",
     "disabled",
 )
+
+
+class ItemScope(NamedTuple):
+    """What the child needs of a sync item (the item module would import the database layer)."""
+
+    scope: str
+    dn: str
+    nested: bool
 
 
 def usable() -> bool:
@@ -122,7 +130,8 @@ class ChildSource:
     ) -> Iterator[DirectoryUser]:
         from mfa_console.core.directory.records import DirectoryUser
 
-        self._conn.send(("read", item, extra_filter))
+        scope = ItemScope(item.scope, item.dn, item.nested)
+        self._conn.send(("read", scope, extra_filter))
         while True:
             message = self._receive(progress, "users", "done")
             if message[0] == "done":

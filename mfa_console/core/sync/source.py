@@ -11,16 +11,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from mfa_console.core.db.base import utcnow
 from mfa_console.core.progress import Progress
-from mfa_console.core.sync.items import SyncItem
 
 if TYPE_CHECKING:
     from mfa_console.core.directory.records import DirectoryUser
     from mfa_console.core.directory.settings import DirectorySettings
+    from mfa_console.core.sync.items import SyncItem
 
 # Clock difference tolerated between this machine and an LDAP server without a change counter:
 # incremental reads look back this far (re-reading a change is harmless, missing one is not).
@@ -88,7 +87,7 @@ class LiveSource:
     def _marker(self) -> str:
         if self.kind == "ad":
             return str(self._highest_usn())
-        floor = (utcnow() - CLOCK_MARGIN).strftime("%Y%m%d%H%M%SZ")
+        floor = (datetime.now(UTC) - CLOCK_MARGIN).strftime("%Y%m%d%H%M%SZ")
         newest = floor
         for item in self._connection.conn.extend.standard.paged_search(
             self._settings.base_dn,
