@@ -48,28 +48,40 @@ def big(services: Services, make_slapd: MakeSlapd, test_cas: TestCAs) -> SlapdSe
     return server
 
 
+BIG = 20_000  # the reader process reads ahead: enough users that the server dies mid-read
+
+
+@pytest.fixture
+def bigger(services: Services, make_slapd: MakeSlapd, test_cas: TestCAs) -> SlapdServer:
+    server = make_slapd(preload=users_ldif(BIG))
+    configure_ldap(services, server, test_cas)
+    services.sync.items.add(SyncItem(scope="container", dn=PEOPLE))
+    services.sync.engine.batch_size = 250
+    return server
+
+
 def test_server_stopped_mid_run_loses_nothing_and_next_run_converges(
-    services: Services, big: SlapdServer
+    services: Services, bigger: SlapdServer
 ) -> None:
-    failed = services.sync.run(full=True, progress=StopServerAt(big, 1000))
+    failed = services.sync.run(full=True, progress=StopServerAt(bigger, 1000))
 
     assert failed.status == "failed" and "Nobody was disabled" in failed.message
     partial, _ = _counts(services)
-    assert 0 < partial < COUNT and partial % 250 == 0  # whole batches only
+    assert 0 < partial < BIG and partial % 250 == 0  # whole batches only
 
-    big.start()
+    bigger.start()
     done = services.sync.run(full=True)
     assert done.status == "succeeded"
-    assert done.counts.added == COUNT - partial
-    assert _counts(services) == (COUNT, COUNT)
+    assert done.counts.added == BIG - partial
+    assert _counts(services) == (BIG, BIG)
 
-    again = services.sync.run(full=True, progress=StopServerAt(big, 1500))
+    again = services.sync.run(full=True, progress=StopServerAt(bigger, 1500))
     assert again.status == "failed"
-    assert _counts(services) == (COUNT, COUNT)  # nobody disabled or removed
+    assert _counts(services) == (BIG, BIG)  # nobody disabled or removed
 
-    big.start()
+    bigger.start()
     final = services.sync.run(full=True)
-    assert (final.counts.unchanged, final.counts.added, final.counts.disabled) == (COUNT, 0, 0)
+    assert (final.counts.unchanged, final.counts.added, final.counts.disabled) == (BIG, 0, 0)
 
 
 def test_cancel_keeps_whole_batches(services: Services, big: SlapdServer) -> None:

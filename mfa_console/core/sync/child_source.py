@@ -10,8 +10,11 @@ an error in the child comes back as the same kind of ``DirectoryError`` with its
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
+import queue
 import sys
+import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
     from mfa_console.core.sync.items import SyncItem
 
 SEND_BATCH = 500
+INBOX_MESSAGES = 64  # batches (and progress reports) read ahead: ~30,000 users at most
 _FIELDS = (
     "directory_id",
     "dn",
@@ -69,50 +73,81 @@ class _ChildProgress:
         return False
 
 
-def child_main(conn: Connection, settings: DirectorySettings, password: str | None) -> None:
-    """Serve read requests over ``conn`` until told to close (runs in the child process)."""
+def child_main(
+    requests: Connection, out: Connection, settings: DirectorySettings, password: str | None
+) -> None:
+    """Serve the requests read from ``requests`` until told to close (in the child process)."""
     try:
         with open_live_source(settings, password) as source:
-            conn.send(("ready",))
-            _serve(conn, source)
+            out.send(("ready",))
+            _serve(requests, out, source)
     except ConsoleError as exc:
-        conn.send(("error", type(exc).__module__, type(exc).__name__, exc.message, exc.hint))
+        out.send(("error", type(exc).__module__, type(exc).__name__, exc.message, exc.hint))
     except BaseException:
-        conn.send(("bug", traceback.format_exc()))
+        out.send(("bug", traceback.format_exc()))
     finally:
-        conn.close()
+        out.close()
 
 
-def _serve(conn: Connection, source: LiveSource) -> None:
-    progress = _ChildProgress(conn)
+def _serve(requests: Connection, out: Connection, source: LiveSource) -> None:
+    progress = _ChildProgress(out)
     while True:
-        request = conn.recv()
+        request = requests.recv()
         if request[0] == "marker":
-            conn.send(("marker", source.change_marker()))
+            out.send(("marker", source.change_marker()))
         elif request[0] == "exists":
-            conn.send(("exists", source.still_exist(request[1], progress)))
+            out.send(("exists", source.still_exist(request[1], progress)))
         elif request[0] == "read":
             _, item, extra_filter = request
             batch: list[tuple[Any, ...]] = []
             for user in source.read(item, progress, extra_filter=extra_filter):
                 batch.append(tuple(getattr(user, name) for name in _FIELDS))
                 if len(batch) >= SEND_BATCH:
-                    conn.send(("users", batch))
+                    out.send(("users", batch))
                     batch = []
-            conn.send(("users", batch))
-            conn.send(("done",))
+            out.send(("users", batch))
+            out.send(("done",))
         else:
             return
 
 
 # -- the parent --------------------------------------------------------------------------------
 class ChildSource:
-    """A ``DirectorySource`` whose reads run in a child process."""
+    """A ``DirectorySource`` whose reads run in a child process.
 
-    def __init__(self, conn: Connection, kind: str, changed_since: Any) -> None:
-        self._conn = conn
+    A pump thread drains the child's pipe into a bounded queue, so the child keeps reading while
+    this process writes a batch (the pipe alone would stall it after one batch).
+    """
+
+    def __init__(
+        self, requests: Connection, responses: Connection, kind: str, changed_since: Any
+    ) -> None:
+        self._conn = requests
+        self._responses = responses
+        self._inbox: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=INBOX_MESSAGES)
         self.kind = kind
         self._changed_since = changed_since
+        self._stopped = threading.Event()
+        self._pump = threading.Thread(target=self._pump_messages, daemon=True)
+        self._pump.start()
+
+    def _pump_messages(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                message = self._responses.recv()
+            except (EOFError, OSError):
+                message = ("eof",)
+            while not self._stopped.is_set():
+                try:
+                    self._inbox.put(message, timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
+            if message[0] == "eof":
+                return
+
+    def stop_pump(self) -> None:
+        self._stopped.set()
 
     def changed_since(self, marker: str) -> str:
         return str(self._changed_since(marker))
@@ -142,11 +177,10 @@ class ChildSource:
 
     def _receive(self, progress: Progress | None, *wanted: str) -> tuple[Any, ...]:
         while True:
-            try:
-                message = self._conn.recv()
-            except (EOFError, OSError):
-                raise _lost() from None
+            message = self._inbox.get()
             kind = message[0]
+            if kind == "eof":
+                raise _lost()
             if kind in wanted:
                 return tuple(message)
             if kind == "progress" and progress is not None:
@@ -168,6 +202,8 @@ def _lost() -> ConsoleError:
 
 def rebuild_error(module: str, name: str, message: str, hint: str) -> ConsoleError:
     """The child's error as the same class (or ConsoleError), with its message and hint."""
+    if module.startswith("mfa_console.") and module not in sys.modules:
+        importlib.import_module(module)
     cls = getattr(sys.modules.get(module), name, None)
     if not (isinstance(cls, type) and issubclass(cls, ConsoleError)):
         cls = ConsoleError
@@ -179,31 +215,38 @@ def rebuild_error(module: str, name: str, message: str, hint: str) -> ConsoleErr
 @contextmanager
 def open_child_source(settings: DirectorySettings, password: str | None) -> Iterator[ChildSource]:
     context = multiprocessing.get_context("spawn")
-    parent_end, child_end = context.Pipe()
+    child_requests, requests = context.Pipe(duplex=False)
+    responses, child_out = context.Pipe(duplex=False)
     process = context.Process(
         target=child_main,
-        args=(child_end, settings, password),
+        args=(child_requests, child_out, settings, password),
         name="mfa-console-reader",
         daemon=True,
     )
     process.start()
-    child_end.close()
+    child_requests.close()
+    child_out.close()
+    source = ChildSource(
+        requests, responses, str(settings.kind), LiveSource.changed_filter(settings)
+    )
     try:
-        source = ChildSource(parent_end, str(settings.kind), LiveSource.changed_filter(settings))
         source._receive(None, "ready")
         yield source
     except BaseException:
         # Cancelled or failed mid-read: the child may be blocked sending; stop it at once.
-        _stop(process, parent_end, wait=0)
+        source.stop_pump()
+        _stop(process, requests, responses, wait=0)
         raise
-    _stop(process, parent_end, wait=5)
+    source.stop_pump()
+    _stop(process, requests, responses, wait=5)
 
 
-def _stop(process: Any, conn: Connection, wait: float) -> None:
+def _stop(process: Any, requests: Connection, responses: Connection, wait: float) -> None:
     with suppress(OSError, ValueError):
-        conn.send(("close",))
+        requests.send(("close",))
     process.join(wait)
     if process.is_alive():
         process.terminate()
         process.join(5)
-    conn.close()
+    requests.close()
+    responses.close()
