@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from sqlalchemy.orm import Session
+
 from mfa_console.core.db import Database, open_database
 from mfa_console.core.email_queue import outbox_queue
 from mfa_console.core.secrets import SecretStore
@@ -20,7 +22,9 @@ from mfa_console.core.users.service import UserService
 if TYPE_CHECKING:  # feature services are imported when first used, not at start
     from mfa_console.core.activation.service import ActivationService
     from mfa_console.core.backup import BackupService
+    from mfa_console.core.directory.service import DirectoryService
     from mfa_console.core.mail.service import MailService
+    from mfa_console.core.sync.service import SyncService
 
 
 @dataclass
@@ -60,8 +64,27 @@ class Services:
 
         return MailService(self.db, self.settings, self.secrets)
 
+    @cached_property
+    def sync(self) -> SyncService:
+        from mfa_console.core.sync.service import SyncService
+
+        return SyncService(self.db, self.settings, self.secrets, _SyncEmail())
+
+    @cached_property
+    def directory(self) -> DirectoryService:
+        from mfa_console.core.directory.service import DirectoryService
+
+        return DirectoryService(self.db, self.settings, self.secrets)
+
     def close(self) -> None:
         self.db.dispose()
+
+
+class _SyncEmail:
+    """The synchronization engine's email hook, queueing in the mail outbox."""
+
+    def queue_for_user(self, session: Session, user_id: int, reason: str) -> None:
+        outbox_queue(session, user_id, reason)
 
 
 def open_services(data: str | os.PathLike[str] | None = None) -> Services:

@@ -8,7 +8,7 @@ run_pkgs=(libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0 l
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core python3-venv)
 test_pkgs=(slapd ldap-utils samba samba-ad-dc winbind krb5-user ldb-tools gnome-keyring dbus-daemon
-  dbus xvfb sqlite3 openssl binutils)
+  dbus xvfb sqlite3 openssl binutils systemd)
 pkgs=("${run_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
 

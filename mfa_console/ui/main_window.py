@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self.add_action("Tools", "Email &Outbox...", self._on_outbox)
         backup_actions.install(self)
         self.add_action("Help", "&About MFA Console", self._on_about)
+        self.add_action("Tools", "&Import from Active Directory…", self._on_directory_import)
 
     def add_action(
         self,
@@ -162,6 +163,11 @@ class MainWindow(QMainWindow):
         from mfa_console.ui.wizards.first_run import run_configuration_wizard
 
         run_configuration_wizard(self)
+
+    def _on_directory_import(self) -> None:
+        from mfa_console.ui.dialogs.directory_import import DirectoryImportDialog
+
+        DirectoryImportDialog(self.services, self).exec()
 
     def _on_about(self) -> None:
         from mfa_console.ui.dialogs.about import AboutDialog

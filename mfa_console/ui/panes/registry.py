@@ -45,7 +45,7 @@ PANES: tuple[PaneSpec, ...] = (
     PaneSpec(
         "directory",
         "Directory Integration",
-        "mfa_console.ui.panes.placeholder:PlaceholderPane",
+        "mfa_console.ui.panes.directory:DirectoryPane",
         "SP_DriveNetIcon",
         "Connection to Active Directory or LDAP, filters, attribute mapping, and scheduled "
         "synchronization of users.",

@@ -1,9 +1,5 @@
-"""Guided step: the directory connection (Active Directory or LDAP), saved as DirectorySettings.
-
-Importing this module fails with ImportError when the directory feature is absent; the wizard then
-leaves the step out. Everything that depends on DirectorySettings' exact fields and values is in
-``KINDS``, ``SECURITY``, ``BINDS``, ``load`` and ``save`` (unknown fields are left at their values).
-"""
+"""Guided step: the directory connection (Active Directory or LDAP), saved through the same
+settings group as the Directory Integration pane."""
 
 from __future__ import annotations
 
@@ -12,13 +8,16 @@ import dataclasses
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 
 from mfa_console.app import Services
-from mfa_console.core.directory.settings import DirectorySettings
+from mfa_console.core.directory.settings import (
+    BIND_TYPES,
+    KINDS,
+    PASSWORD_SECRET,
+    SECURITY,
+    DirectorySettings,
+)
 from mfa_console.ui.wizards.pages import GuidedPage
 
-PASSWORD_KEY = "directory.bind-password"
-KINDS = {"ad": "Active Directory", "ldap": "Other LDAP directory"}
-SECURITY = {"ldaps": "LDAPS (TLS)", "starttls": "StartTLS", "none": "None (not recommended)"}
-BINDS = {"simple": "Simple (Bind DN and password)", "anonymous": "Anonymous"}
+PASSWORD_KEY = PASSWORD_SECRET
 
 
 class DirectoryPage(GuidedPage):
@@ -34,7 +33,7 @@ class DirectoryPage(GuidedPage):
         self.security_combo = _combo(SECURITY)
         self.ca_edit = QLineEdit()
         self.ca_edit.setPlaceholderText("empty: the system's trusted certificates")
-        self.bind_combo = _combo(BINDS)
+        self.bind_combo = _combo(BIND_TYPES)
         self.bind_dn_edit = QLineEdit()
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -53,29 +52,30 @@ class DirectoryPage(GuidedPage):
 
     def load(self) -> None:
         value = self.services.settings.load(DirectorySettings)
-        _select(self.kind_combo, getattr(value, "kind", "ad"))
-        self.servers_edit.setText(" ".join(getattr(value, "servers", ())))
-        _select(self.security_combo, getattr(value, "security", "ldaps"))
-        self.ca_edit.setText(getattr(value, "ca_file", ""))
-        _select(self.bind_combo, getattr(value, "bind", "simple"))
-        self.bind_dn_edit.setText(getattr(value, "bind_dn", ""))
-        self.base_dn_edit.setText(getattr(value, "base_dn", ""))
+        _select(self.kind_combo, value.kind)
+        self.servers_edit.setText(" ".join(value.servers))
+        _select(self.security_combo, value.security)
+        self.ca_edit.setText(value.ca_file)
+        _select(self.bind_combo, value.bind)
+        self.bind_dn_edit.setText(value.bind_dn)
+        self.base_dn_edit.setText(value.base_dn)
 
     def save(self) -> str:
         servers = tuple(self.servers_edit.text().replace(",", " ").split())
         kind = str(self.kind_combo.currentData())
-        fields: dict[str, object] = {
-            "kind": kind,
-            "servers": servers,
-            "security": str(self.security_combo.currentData()),
-            "ca_file": self.ca_edit.text().strip(),
-            "bind": str(self.bind_combo.currentData()),
-            "bind_dn": self.bind_dn_edit.text().strip(),
-            "base_dn": self.base_dn_edit.text().strip(),
-        }
         current = self.services.settings.load(DirectorySettings)
-        known = {f.name for f in dataclasses.fields(current)}
-        value = dataclasses.replace(current, **{k: v for k, v in fields.items() if k in known})
+        if kind != current.kind:  # the other kind's filters and attribute mapping
+            current = dataclasses.replace(current, kind=kind)
+            current = current.with_default_filters().with_default_attributes()
+        value = dataclasses.replace(
+            current,
+            servers=servers,
+            security=str(self.security_combo.currentData()),
+            ca_file=self.ca_edit.text().strip(),
+            bind=str(self.bind_combo.currentData()),
+            bind_dn=self.bind_dn_edit.text().strip(),
+            base_dn=self.base_dn_edit.text().strip(),
+        )
         self.services.settings.save(value)
         if self.password_edit.text():
             self.services.secrets.set(PASSWORD_KEY, self.password_edit.text())

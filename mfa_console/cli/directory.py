@@ -1,0 +1,117 @@
+"""``mfa-console directory``: configure the directory connection, run the staged Test, import
+users of a container or a group."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+from typing import Any
+
+from mfa_console.cli.output import add_json_flag, print_json
+from mfa_console.core.directory.records import ContainerScope, GroupScope
+from mfa_console.core.directory.settings import DirectorySettings
+from mfa_console.core.errors import ConsoleError
+from mfa_console.core.progress import NullProgress
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("directory", help="directory integration (Active Directory / LDAP)")
+    commands = parser.add_subparsers(dest="directory_command", metavar="ACTION", required=True)
+
+    configure = commands.add_parser("configure", help="set the directory connection")
+    configure.add_argument("--type", choices=["ad", "ldap"], help="Active Directory or LDAP")
+    configure.add_argument(
+        "--server",
+        action="append",
+        required=True,
+        metavar="URL",
+        help="ldaps://host:636 or ldap://host:389; repeat for backup servers, in order",
+    )
+    configure.add_argument("--base-dn", required=True, metavar="DN")
+    configure.add_argument("--bind-dn", metavar="DN", help="bind DN or UPN (else anonymous)")
+    configure.add_argument(
+        "--password-stdin", action="store_true", help="read the bind password from stdin"
+    )
+    tls = configure.add_mutually_exclusive_group()
+    tls.add_argument("--starttls", action="store_true", help="StartTLS on ldap:// servers")
+    tls.add_argument(
+        "--no-tls", action="store_true", help="no TLS at all (the password travels in clear)"
+    )
+    configure.add_argument("--ca-file", metavar="FILE", help="PEM file of the CA to trust")
+    configure.add_argument("--user-filter", metavar="FILTER")
+    configure.set_defaults(func=configure_command)
+
+    test = commands.add_parser("test", help="test each stage: name, TCP, TLS, bind, search")
+    add_json_flag(test)
+    test.set_defaults(func=test_command)
+
+    imp = commands.add_parser("import", help="import the users of a container or a group")
+    scope = imp.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--container", metavar="DN")
+    scope.add_argument("--group", metavar="DN")
+    imp.add_argument("--nested", action="store_true", help="with --group: members of subgroups")
+    add_json_flag(imp)
+    imp.set_defaults(func=import_command)
+
+
+def configure_command(args: argparse.Namespace, services: Any) -> int:
+    current: DirectorySettings = services.directory.load()
+    kind = args.type or current.kind
+    settings = current if kind == current.kind else DirectorySettings.defaults(kind)
+    security = "starttls" if args.starttls else "none" if args.no_tls else "ldaps"
+    changes: dict[str, Any] = {
+        "kind": kind,
+        "servers": tuple(args.server),
+        "security": security,
+        "base_dn": args.base_dn,
+        "bind": "simple" if args.bind_dn else "anonymous",
+        "bind_dn": args.bind_dn or "",
+    }
+    if args.ca_file is not None:
+        changes["ca_file"] = os.path.abspath(args.ca_file) if args.ca_file else ""
+    if args.user_filter:
+        changes["user_filter"] = args.user_filter
+    settings = dataclasses.replace(settings, **changes)
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise ConsoleError("No password was read from stdin.", hint="Pipe the password in.")
+    elif args.bind_dn and not services.directory.has_password():
+        raise ConsoleError(
+            "A simple bind needs the bind account's password.",
+            hint="Pass --password-stdin and pipe the password in.",
+        )
+    services.directory.save(settings, password)
+    print(f"Directory settings saved ({len(settings.servers)} server(s), {security}).")
+    if security == "none":
+        print("Warning: without TLS the bind password travels in clear text.", file=sys.stderr)
+    return 0
+
+
+def test_command(args: argparse.Namespace, services: Any) -> int:
+    def show(stage: Any) -> None:
+        print(stage.line(), flush=True)
+
+    report = services.directory.test(on_stage=None if args.json else show)
+    if args.json:
+        print_json(report.to_json())
+    return 0 if report.ok else 1
+
+
+def import_command(args: argparse.Namespace, services: Any) -> int:
+    if args.nested and not args.group:
+        raise ConsoleError("--nested goes with --group.", hint="Add --group DN.")
+    scope = GroupScope(args.group, args.nested) if args.group else ContainerScope(args.container)
+    result = services.directory.import_scope(scope, NullProgress())
+    if args.json:
+        print_json(result.to_json())
+        return 0
+    print(f"Import finished: {result.summary()}.")
+    for who, why in result.skipped:
+        print(f"  skipped {who}: {why}")
+    for who, note in result.warnings:
+        print(f"  note {who}: {note}")
+    return 0

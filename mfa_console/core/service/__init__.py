@@ -1,0 +1,1 @@
+"""The headless background service: a schedule loop with a heartbeat, and its secrets source."""

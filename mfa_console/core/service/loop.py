@@ -1,0 +1,133 @@
+"""The service loop: run periodic jobs (synchronization, and whatever is added) until stopped.
+
+The loop holds the ``service`` lease as its heartbeat (renewed every tick, released on a clean
+stop), so the console can show whether the service is alive and a second service refuses to
+start. A job that fails is logged and retried at its next due time; the loop keeps going.
+``JOB_FACTORIES`` is the list other features extend (scheduled backups, the email outbox).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from mfa_console.core.db.base import utcnow
+from mfa_console.core.db.lease import Lease, LeaseHeldError
+from mfa_console.core.errors import ConsoleError
+from mfa_console.core.progress import CancelToken
+
+if TYPE_CHECKING:
+    from mfa_console.app import Services
+
+log = logging.getLogger("mfa_console.service")
+HEARTBEAT_TTL = timedelta(minutes=2)
+
+
+@dataclass
+class Job:
+    """A periodic job: ``due()`` is asked every tick; ``run(progress)`` may honour cancel."""
+
+    name: str
+    due: Callable[[], bool]
+    run: Callable[[CancelToken], None]
+
+
+JobFactory = Callable[["Services"], Job]
+
+
+def sync_job(services: Services) -> Job:
+    """Synchronize when enabled, there is an item, and the interval since the last run passed."""
+
+    def due() -> bool:
+        settings = services.sync.settings()
+        if not settings.enabled or not services.sync.items.list():
+            return False
+        last = services.sync.history.last_run()
+        interval = timedelta(minutes=settings.interval_minutes)
+        return last is None or utcnow() - last.started_at >= interval
+
+    def run(progress: CancelToken) -> None:
+        result = services.sync.run("schedule", progress=progress)
+        level = logging.INFO if result.ok else logging.ERROR
+        counts = ", ".join(f"{k} {v}" for k, v in result.counts.as_dict().items())
+        log.log(
+            level,
+            "Sync run #%s (%s): %s; %s. %s",
+            result.run_id,
+            result.kind,
+            result.status,
+            counts,
+            result.message,
+        )
+
+    return Job("sync", due, run)
+
+
+# Other features append their own factories here (the merger wires them).
+JOB_FACTORIES: list[JobFactory] = [sync_job]
+
+
+class ServiceLoop:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        tick: float = 15.0,
+        factories: list[JobFactory] | None = None,
+    ) -> None:
+        self.services = services
+        self.tick = tick
+        self.jobs = [factory(services) for factory in (factories or JOB_FACTORIES)]
+        self.stop_event = threading.Event()
+        self._token = CancelToken()
+
+    def stop(self) -> None:
+        """Ask the loop to end (signal-safe): running jobs are cancelled between batches."""
+        self.stop_event.set()
+        self._token.cancel()
+
+    def run(self, *, once: bool = False) -> None:
+        """Run until ``stop()`` (or one tick with ``once``); LeaseHeldError if a service runs."""
+        heartbeat = Lease(self.services.db, "service", HEARTBEAT_TTL).acquire()
+        beating = threading.Thread(target=self._beat, args=(heartbeat,), daemon=True)
+        beating.start()
+        log.info("Service started (data file %s).", self.services.db.display_name)
+        try:
+            while not self.stop_event.is_set():
+                self._tick()
+                if once:
+                    break
+                self.stop_event.wait(self.tick)
+        finally:
+            self.stop()
+            beating.join()
+            heartbeat.release()
+            log.info("Service stopped.")
+
+    def _beat(self, heartbeat: Lease) -> None:
+        """Renew the heartbeat while the loop lives, even during a long job."""
+        interval = HEARTBEAT_TTL.total_seconds() / 4
+        while not self.stop_event.wait(min(interval, self.tick)):
+            try:
+                heartbeat.renew()
+            except ConsoleError as exc:
+                log.error("Heartbeat not written: %s", exc)
+
+    def _tick(self) -> None:
+        for job in self.jobs:
+            if self.stop_event.is_set():
+                return
+            try:
+                if job.due():
+                    job.run(self._token)
+            except LeaseHeldError as exc:
+                log.info("Job %s skipped this time: %s", job.name, exc.message)
+            except ConsoleError as exc:
+                log.error("Job %s failed: %s", job.name, exc)
+            except Exception as exc:  # a bug: log it with its traceback and keep serving
+                log.error("Job %s crashed:\n%s", job.name, "".join(traceback.format_exception(exc)))

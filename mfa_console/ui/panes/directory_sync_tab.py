@@ -1,0 +1,424 @@
+"""The Synchronization tab of Directory Integration: schedule settings, the ordered item list,
+Synchronize Now and Preview (off the GUI thread, cancellable), last and next run, the approval
+prompt for held disables/removals, and the history of runs with their per-user changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mfa_console.app import Services
+from mfa_console.core.errors import ConsoleError, ValidationError
+from mfa_console.core.sync.items import EMAIL_POLICIES, ENABLE_POLICIES, ON_REMOVED, SyncItem
+from mfa_console.core.sync.results import RunResult
+from mfa_console.core.sync.settings import SyncSettings
+from mfa_console.core.users.methods import METHODS
+from mfa_console.ui import messages
+from mfa_console.ui.dialogs.sync_item import SyncItemDialog
+from mfa_console.ui.panes.sync_history_view import SyncHistoryView
+from mfa_console.ui.tasks import Task, run_task
+
+ITEM_ROLE = Qt.ItemDataRole.UserRole
+ITEM_COLUMNS = (
+    "Import",
+    "Distinguished name",
+    "No longer a member",
+    "Enabled",
+    "Send email",
+    "Method",
+)
+
+
+class SyncTab(QWidget):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.sync = services.sync
+        self.task: Task | None = None
+        self.last_result: RunResult | None = None
+        self.history = SyncHistoryView(self.sync.history, self)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self._settings_box())
+        top_layout.addWidget(self._items_box(), 1)
+        top_layout.addWidget(self._pending_banner())
+        top_layout.addLayout(self._run_row())
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(self.history)
+        splitter.setSizes([420, 300])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.reload()
+
+    # Building -----------------------------------------------------------------------------
+    def _settings_box(self) -> QGroupBox:
+        box = QGroupBox("Schedule")
+        self.enabled = QCheckBox("&Enable synchronization")
+        self.interval = QSpinBox()
+        self.interval_unit = QComboBox()
+        self.interval_unit.addItem("minutes", 1)
+        self.interval_unit.addItem("hours", 60)
+        self.interval_unit.currentIndexChanged.connect(self._on_unit_changed)
+        self.remove_missing = QCheckBox("&Remove users no longer in the directory")
+        self.always_full = QCheckBox("Always perform a full synchro&nization")
+        self.threshold = QSpinBox()
+        self.threshold.setRange(1, 999)
+        self.apply_button = QPushButton("&Apply")
+        self.apply_button.clicked.connect(self._on_apply_clicked)
+        for widget in (self.enabled, self.remove_missing, self.always_full):
+            widget.toggled.connect(self._on_settings_edited)
+        for spin in (self.interval, self.threshold):
+            spin.valueChanged.connect(self._on_settings_edited)
+        every = QLabel("Synchroni&ze every:")
+        every.setBuddy(self.interval)
+        approval_before = QLabel("Require administrator appr&oval when more than")
+        approval_after = QLabel("users will be disabled or removed")
+        approval_before.setBuddy(self.threshold)
+        grid = QGridLayout(box)
+        grid.addWidget(self.enabled, 0, 0, 1, 2)
+        grid.addWidget(every, 0, 2)
+        grid.addWidget(self.interval, 0, 3)
+        grid.addWidget(self.interval_unit, 0, 4)
+        grid.addWidget(self.remove_missing, 1, 0, 1, 2)
+        grid.addWidget(self.always_full, 1, 2, 1, 3)
+        approval = QHBoxLayout()
+        approval.addWidget(approval_before)
+        approval.addWidget(self.threshold)
+        approval.addWidget(approval_after)
+        approval.addStretch(1)
+        grid.addLayout(approval, 2, 0, 1, 5)
+        grid.addWidget(self.apply_button, 2, 5)
+        grid.setColumnStretch(1, 1)
+        return box
+
+    def _items_box(self) -> QGroupBox:
+        box = QGroupBox("Synchronization items (the first matching item wins)")
+        self.items = QTreeWidget()
+        self.items.setRootIsDecorated(False)
+        self.items.setMinimumHeight(70)
+        self.items.setHeaderLabels(list(ITEM_COLUMNS))
+        for column, width in enumerate((120, 290, 130, 200, 120)):
+            self.items.setColumnWidth(column, width)
+        self.items.itemSelectionChanged.connect(self._update_buttons)
+        self.items.itemDoubleClicked.connect(lambda *_: self._on_edit_clicked())
+        self.add_button = QPushButton("A&dd...")
+        self.edit_button = QPushButton("Ed&it...")
+        self.remove_button = QPushButton("Re&move")
+        self.up_button = QPushButton("Move &Up")
+        self.down_button = QPushButton("Move Do&wn")
+        self.add_button.clicked.connect(self._on_add_clicked)
+        self.edit_button.clicked.connect(self._on_edit_clicked)
+        self.remove_button.clicked.connect(self._on_remove_clicked)
+        self.up_button.clicked.connect(lambda: self._move(-1))
+        self.down_button.clicked.connect(lambda: self._move(1))
+        buttons = QVBoxLayout()
+        for button in (
+            self.add_button,
+            self.edit_button,
+            self.remove_button,
+            self.up_button,
+            self.down_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        row = QHBoxLayout(box)
+        row.addWidget(self.items, 1)
+        row.addLayout(buttons)
+        return box
+
+    def _pending_banner(self) -> QFrame:
+        self.banner = QFrame()
+        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.banner_label = QLabel()
+        self.banner_label.setWordWrap(True)
+        self.approve_button = QPushButton("Review and A&pprove...")
+        self.approve_button.clicked.connect(self._on_approve_clicked)
+        row = QHBoxLayout(self.banner)
+        row.addWidget(self.banner_label, 1)
+        row.addWidget(self.approve_button)
+        return self.banner
+
+    def _run_row(self) -> QHBoxLayout:
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.preview_button = QPushButton("Preview Chan&ges...")
+        self.preview_button.setToolTip("A dry run: shows what a synchronization would change")
+        self.preview_button.clicked.connect(self._on_preview_clicked)
+        self.sync_button = QPushButton("Syn&chronize Now")
+        self.sync_button.clicked.connect(self._on_sync_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(self.preview_button)
+        row.addWidget(self.sync_button)
+        return row
+
+    # Loading ------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self._load_settings(self.sync.settings())
+        self._load_items()
+        self.refresh_status()
+        self.history.refresh()
+
+    def _load_settings(self, settings: SyncSettings) -> None:
+        self._loading = True
+        self.enabled.setChecked(settings.enabled)
+        hours = settings.interval_minutes % 60 == 0
+        self.interval_unit.setCurrentIndex(1 if hours else 0)
+        self._on_unit_changed()
+        self.interval.setValue(
+            settings.interval_minutes // 60 if hours else settings.interval_minutes
+        )
+        self.remove_missing.setChecked(settings.remove_missing)
+        self.always_full.setChecked(settings.always_full)
+        self.threshold.setValue(settings.approval_threshold)
+        self._loading = False
+        self.apply_button.setEnabled(False)
+
+    def _load_items(self, select_id: int | None = None) -> None:
+        self.items.clear()
+        for item in self.sync.items.list():
+            row = QTreeWidgetItem(self.items, _item_texts(item))
+            row.setData(0, ITEM_ROLE, item)
+            row.setToolTip(1, item.dn)
+            if item.id == select_id:
+                self.items.setCurrentItem(row)
+        self._update_buttons()
+
+    def refresh_status(self) -> None:
+        last = self.sync.history.last_run(completed=True)
+        next_run = self.sync.next_run()
+        parts = [
+            "Last run: never"
+            if last is None
+            else f"Last run: {last.started_at:%Y-%m-%d %H:%M} UTC, {last.kind}, {last.status} "
+            f"(added {last.counts['added']}, updated {last.counts['updated']}, disabled "
+            f"{last.counts['disabled']}, removed {last.counts['removed']}, errors "
+            f"{last.counts['errors']})",
+            f"Next run: {next_run:%Y-%m-%d %H:%M} UTC"
+            if next_run
+            else "Next run: "
+            + (
+                "at the next check of the service"
+                if self.enabled.isChecked()
+                else "not scheduled (synchronization is not enabled)"
+            ),
+        ]
+        self.status.setText(".  ".join(parts) + ".")
+        pending = self.sync.history.pending()
+        self.banner.setVisible(bool(pending))
+        self.banner_label.setText(
+            f"<b>{len(pending)} users</b> would be disabled or removed, more than the approval "
+            "threshold: nothing was done to them. Review the list and approve, or fix the "
+            "directory or the items and synchronize again."
+        )
+
+    def _update_buttons(self) -> None:
+        current = self.items.currentItem()
+        index = self.items.indexOfTopLevelItem(current) if current else -1
+        count = self.items.topLevelItemCount()
+        busy = self.task is not None
+        self.edit_button.setEnabled(index >= 0)
+        self.remove_button.setEnabled(index >= 0)
+        self.up_button.setEnabled(index > 0)
+        self.down_button.setEnabled(0 <= index < count - 1)
+        self.sync_button.setEnabled(not busy and count > 0)
+        self.preview_button.setEnabled(not busy and count > 0)
+
+    def current_item(self) -> SyncItem | None:
+        current = self.items.currentItem()
+        return current.data(0, ITEM_ROLE) if current else None
+
+    # Settings slots -----------------------------------------------------------------------
+    def _on_unit_changed(self) -> None:
+        hours = self.interval_unit.currentData() == 60
+        self.interval.setRange(1, 24 if hours else 1440)
+        self._on_settings_edited()
+
+    def _on_settings_edited(self) -> None:
+        if not getattr(self, "_loading", False):
+            self.apply_button.setEnabled(True)
+
+    def settings_value(self) -> SyncSettings:
+        return SyncSettings(
+            enabled=self.enabled.isChecked(),
+            interval_minutes=self.interval.value() * int(self.interval_unit.currentData()),
+            remove_missing=self.remove_missing.isChecked(),
+            always_full=self.always_full.isChecked(),
+            approval_threshold=self.threshold.value(),
+        )
+
+    def _on_apply_clicked(self) -> None:
+        value = self.settings_value()
+        try:
+            if value.enabled and self.items.topLevelItemCount() == 0:
+                raise ValidationError({"enabled": "add a synchronization item first"})
+            self.sync.save_settings(value)
+        except ConsoleError as exc:
+            messages.error(self, "Synchronization Settings", exc)
+            return
+        self.apply_button.setEnabled(False)
+        self.refresh_status()
+
+    # Item slots ---------------------------------------------------------------------------
+    def _on_add_clicked(self) -> None:
+        dialog = SyncItemDialog(self.services, None, self)
+        if dialog.exec() and dialog.saved:
+            self._load_items(dialog.saved.id)
+            self._items_changed()
+
+    def _on_edit_clicked(self) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        dialog = SyncItemDialog(self.services, item, self)
+        if dialog.exec() and dialog.saved:
+            self._load_items(dialog.saved.id)
+            self._items_changed()
+
+    def _on_remove_clicked(self) -> None:
+        item = self.current_item()
+        if item is None or item.id is None:
+            return
+        if not messages.confirm(
+            self,
+            "Remove Synchronization Item",
+            f"Remove the item {item.title}? This cannot be undone.",
+            "Its users stay in the data file; the next full synchronization treats them as no "
+            "longer a member (disabled or removed, subject to the approval threshold).",
+        ):
+            return
+        try:
+            self.sync.items.remove(item.id)
+        except ConsoleError as exc:
+            messages.error(self, "Remove Synchronization Item", exc)
+        self._load_items()
+        self._items_changed()
+
+    def _move(self, offset: int) -> None:
+        item = self.current_item()
+        if item is None or item.id is None:
+            return
+        self.sync.items.move(item.id, offset)
+        self._load_items(item.id)
+        self._items_changed()
+
+    def _items_changed(self) -> None:
+        self.status.setText("The items changed: click Synchronize Now to apply them.")
+
+    # Runs ---------------------------------------------------------------------------------
+    def _on_sync_clicked(self) -> None:
+        self.start_run(dry_run=False)
+
+    def _on_preview_clicked(self) -> None:
+        self.start_run(dry_run=True)
+
+    def start_run(self, *, dry_run: bool) -> Task:
+        sync = self.sync
+
+        def work(progress: Any) -> RunResult:
+            return sync.run("manual", full=True, dry_run=dry_run, progress=progress)
+
+        title = "Previewing the synchronization" if dry_run else "Synchronizing with the directory"
+        self.task = run_task(
+            self, work, title=title, on_done=self._on_run_done, on_error=self._on_run_error
+        )
+        self.task.done.connect(self._on_task_done)
+        self._update_buttons()
+        return self.task
+
+    def _on_task_done(self) -> None:
+        self.task = None
+        self._update_buttons()
+
+    def _on_run_done(self, result: RunResult) -> None:
+        self.last_result = result
+        self.refresh_status()
+        self.history.refresh()
+        if result.dry_run:
+            messages.info(self, "Preview Changes", _summary(result), _changes_text(result))
+        elif result.status == "failed":
+            messages.error(self, "Synchronize Now", result.message)
+        elif result.status == "cancelled":
+            messages.info(self, "Synchronize Now", result.message)
+        elif result.counts.pending_approval:
+            self._on_approve_clicked()
+
+    def _on_run_error(self, exc: BaseException) -> None:
+        if not isinstance(exc, ConsoleError):
+            raise exc
+        messages.error(self, "Synchronize Now", exc)
+
+    def _on_approve_clicked(self) -> None:
+        pending = self.sync.history.pending()
+        if not pending:
+            self.refresh_status()
+            return
+        lines = [f"{p.username}: {p.action} ({p.reason})" for p in pending[:40]]
+        if len(pending) > 40:
+            lines.append(f"... and {len(pending) - 40} more (see the history)")
+        if messages.confirm(
+            self,
+            "Approve Synchronization",
+            f"{len(pending)} users would be disabled or removed. Carry this out now?",
+            "\n".join(lines),
+        ):
+            try:
+                self.sync.approve()
+            except ConsoleError as exc:
+                messages.error(self, "Approve Synchronization", exc)
+        self.refresh_status()
+        self.history.refresh()
+
+
+def _item_texts(item: SyncItem) -> list[str]:
+    scope = "Group" if item.scope == "group" else "Container"
+    if item.scope == "group" and item.nested:
+        scope += " (nested)"
+    return [
+        scope,
+        item.dn,
+        ON_REMOVED[item.on_removed] if item.on_removed != "none" else "Leave",
+        ENABLE_POLICIES[item.enable_policy],
+        EMAIL_POLICIES[item.email_policy],
+        METHODS.get(item.method, "Company default"),
+    ]
+
+
+def _summary(result: RunResult) -> str:
+    c = result.counts
+    return (
+        f"A synchronization now would add {c.added}, update {c.updated}, disable {c.disabled} and "
+        f"remove {c.removed} users ({c.unchanged} unchanged, {c.pending_approval} held for "
+        f"approval, {c.errors} errors). Nothing was changed."
+        if result.ok
+        else f"The preview failed: {result.message}"
+    )
+
+
+def _changes_text(result: RunResult) -> str:
+    lines = [
+        f"{c.action}: {c.username or c.directory_id} {c.detail}".rstrip()
+        for c in result.changes[:50]
+    ]
+    if len(result.changes) > 50:
+        lines.append(f"... and {len(result.changes) - 50} more")
+    return "\n".join(lines)

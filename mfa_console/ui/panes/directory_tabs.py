@@ -1,0 +1,330 @@
+"""The Settings, Filters and Attributes tabs of Directory Integration. Each tab shows a
+``DirectorySettings`` (``load``) and writes its part back (``apply``); core validates."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mfa_console.core.directory.settings import (
+    AD_FILTERS,
+    BIND_TYPES,
+    ID_TYPES,
+    LDAP_FILTERS,
+    SECURITY,
+    AttributeMap,
+    DirectorySettings,
+)
+
+
+def _combo(choices: dict[str, str]) -> QComboBox:
+    combo = QComboBox()
+    for key, label in choices.items():
+        combo.addItem(label, key)
+    return combo
+
+
+def _select(combo: QComboBox, key: str) -> None:
+    combo.setCurrentIndex(max(combo.findData(key), 0))
+
+
+class SettingsTab(QWidget):
+    """Which directory, servers, security, CA file, bind, password, limits, and Test."""
+
+    kind_changed = Signal(str)
+    test_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.use_ad = QRadioButton("Use &Active Directory")
+        self.use_ldap = QRadioButton("Use specific &LDAP configuration")
+        kinds = QButtonGroup(self)
+        kinds.addButton(self.use_ad)
+        kinds.addButton(self.use_ldap)
+        self.use_ad.toggled.connect(self._on_kind_toggled)
+        self.servers = QLineEdit()
+        self.servers.setPlaceholderText("ldaps://dc1.example.com; ldaps://dc2.example.com")
+        self.servers.setToolTip("The first server is used; the next ones are backups, in order.")
+        self.security = _combo(SECURITY)
+        self.security.currentIndexChanged.connect(self._update_warning)
+        self.security_warning = QLabel(
+            "Without TLS the bind password and user data travel in clear text."
+        )
+        self.security_warning.setStyleSheet("color: #a33;")
+        self.ca_file = QLineEdit()
+        self.ca_file.setPlaceholderText("empty: the system's trusted certificates")
+        browse = QPushButton("&Browse…")
+        browse.clicked.connect(self._on_browse_clicked)
+        ca_row = QHBoxLayout()
+        ca_row.addWidget(self.ca_file, 1)
+        ca_row.addWidget(browse)
+        self.base_dn = QLineEdit()
+        self.base_dn.setPlaceholderText("DC=example,DC=com")
+        self.bind = _combo(BIND_TYPES)
+        self.bind.currentIndexChanged.connect(self._update_bind)
+        self.bind_dn = QLineEdit()
+        self.bind_dn.setPlaceholderText(
+            "CN=svc-mfa,OU=Service,DC=example,DC=com or svc@example.com"
+        )
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.page_size = self._spin(1, 100_000, "")
+        self.connect_timeout = self._spin(1, 300, " s")
+        self.search_timeout = self._spin(1, 3600, " s")
+        self.test_button = QPushButton("&Test")
+        self.test_button.setToolTip(
+            "Check name, TCP, TLS, bind and a sample search, stage by stage"
+        )
+        self.test_button.clicked.connect(self.test_requested)
+        self._build(ca_row)
+
+    @staticmethod
+    def _spin(low: int, high: int, suffix: str) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(low, high)
+        spin.setSuffix(suffix)
+        return spin
+
+    def _build(self, ca_row: QHBoxLayout) -> None:
+        directory = QGroupBox("Directory")
+        kind_box = QVBoxLayout(directory)
+        kind_box.addWidget(self.use_ad)
+        kind_box.addWidget(self.use_ldap)
+        connection = QGroupBox("Connection")
+        form = QFormLayout(connection)
+        form.addRow("&Servers:", self.servers)
+        form.addRow("S&ecurity:", self.security)
+        form.addRow("", self.security_warning)
+        ca_label = QLabel("&CA file:")
+        ca_label.setBuddy(self.ca_file)
+        form.addRow(ca_label, ca_row)
+        form.addRow("Base &DN:", self.base_dn)
+        form.addRow("Bind t&ype:", self.bind)
+        form.addRow("Bind D&N or UPN:", self.bind_dn)
+        form.addRow("Bind &password:", self.password)
+        form.addRow("Page si&ze:", self.page_size)
+        form.addRow("Connect ti&meout:", self.connect_timeout)
+        form.addRow("Searc&h timeout:", self.search_timeout)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.test_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(directory)
+        layout.addWidget(connection)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+    def load(self, settings: DirectorySettings, has_password: bool) -> None:
+        (self.use_ldap if settings.kind == "ldap" else self.use_ad).setChecked(True)
+        self.servers.setText("; ".join(settings.servers))
+        _select(self.security, settings.security)
+        self.ca_file.setText(settings.ca_file)
+        self.base_dn.setText(settings.base_dn)
+        _select(self.bind, settings.bind)
+        self.bind_dn.setText(settings.bind_dn)
+        self.password.clear()
+        self.password.setPlaceholderText(
+            "stored in the OS keyring (type to replace)" if has_password else "not stored yet"
+        )
+        self.page_size.setValue(settings.page_size)
+        self.connect_timeout.setValue(settings.connect_timeout)
+        self.search_timeout.setValue(settings.search_timeout)
+        self._update_warning()
+        self._update_bind()
+
+    def apply(self, settings: DirectorySettings) -> DirectorySettings:
+        servers = tuple(s.strip() for s in self.servers.text().replace(",", ";").split(";"))
+        return dataclasses.replace(
+            settings,
+            kind="ldap" if self.use_ldap.isChecked() else "ad",
+            servers=tuple(s for s in servers if s),
+            security=str(self.security.currentData()),
+            ca_file=self.ca_file.text().strip(),
+            base_dn=self.base_dn.text().strip(),
+            bind=str(self.bind.currentData()),
+            bind_dn=self.bind_dn.text().strip(),
+            page_size=self.page_size.value(),
+            connect_timeout=self.connect_timeout.value(),
+            search_timeout=self.search_timeout.value(),
+        )
+
+    def typed_password(self) -> str | None:
+        """The password typed in the field (None when left empty: keep the stored one)."""
+        return self.password.text() or None
+
+    def _on_kind_toggled(self) -> None:
+        self.kind_changed.emit("ldap" if self.use_ldap.isChecked() else "ad")
+
+    def _on_browse_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "CA certificate",
+            self.ca_file.text(),
+            "PEM certificates (*.pem *.crt *.cer);;All files (*)",
+        )
+        if path:
+            self.ca_file.setText(path)
+
+    def _update_warning(self) -> None:
+        self.security_warning.setVisible(self.security.currentData() == "none")
+
+    def _update_bind(self) -> None:
+        simple = self.bind.currentData() == "simple"
+        self.bind_dn.setEnabled(simple)
+        self.password.setEnabled(simple)
+
+
+class FiltersTab(QWidget):
+    """Container, security group and user filters, with Restore Defaults."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._kind = "ad"
+        self.container_filter = QLineEdit()
+        self.group_filter = QLineEdit()
+        self.user_filter = QLineEdit()
+        restore = QPushButton("&Restore Defaults")
+        restore.clicked.connect(self.restore_defaults)
+        form = QFormLayout()
+        form.addRow("C&ontainer filter:", self.container_filter)
+        form.addRow("Security &group filter:", self.group_filter)
+        form.addRow("&User filter:", self.user_filter)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(restore)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(row)
+        layout.addStretch(1)
+
+    def load(self, settings: DirectorySettings) -> None:
+        self._kind = settings.kind
+        for name in ("container_filter", "group_filter", "user_filter"):
+            getattr(self, name).setText(getattr(settings, name))
+
+    def apply(self, settings: DirectorySettings) -> DirectorySettings:
+        return dataclasses.replace(
+            settings,
+            container_filter=self.container_filter.text().strip(),
+            group_filter=self.group_filter.text().strip(),
+            user_filter=self.user_filter.text().strip(),
+        )
+
+    def set_kind(self, kind: str) -> None:
+        """Switch to the other kind's defaults if the filters are still the old kind's."""
+        old = LDAP_FILTERS if self._kind == "ldap" else AD_FILTERS
+        self._kind = kind
+        if all(getattr(self, k).text() == v for k, v in old.items()):
+            self.restore_defaults()
+
+    def restore_defaults(self) -> None:
+        for name, value in (LDAP_FILTERS if self._kind == "ldap" else AD_FILTERS).items():
+            getattr(self, name).setText(value)
+
+
+_ATTRIBUTE_LABELS = {
+    "unique_id": "Unique &identifier",
+    "dn": "Distinguished name",
+    "container_name": "Container name",
+    "group_name": "Security group name",
+    "username": "User&name",
+    "username_backup": "Username (backup)",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "Email",
+    "user_group": "User group",
+    "description": "Description",
+    "language_phone_call": "Phone call language",
+    "language_text_message": "Text message language",
+    "language_mobile_app": "Mobile app language",
+    "language_oath_token": "OATH token language",
+    "business_phone": "&Business phone",
+    "home_phone": "Home phone",
+    "pager": "Pager",
+    "mobile_phone": "Mobile phone",
+    "fax": "Fax",
+    "ip_phone": "IP phone",
+    "custom": "Custom",
+    "extension": "Extension",
+}
+_LEFT = ("unique_id", "dn", "container_name", "group_name", "username", "username_backup",
+         "first_name", "last_name", "email", "user_group", "description")  # fmt: skip
+
+
+class AttributesTab(QWidget):
+    """The attribute mapping, with Restore Defaults."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._kind = "ad"
+        self.fields: dict[str, QLineEdit] = {}
+        self.id_type = _combo(ID_TYPES)
+        left, right = QFormLayout(), QFormLayout()
+        for name, label in _ATTRIBUTE_LABELS.items():
+            edit = QLineEdit()
+            edit.setPlaceholderText("not mapped")
+            self.fields[name] = edit
+            form = left if name in _LEFT else right
+            form.addRow(f"{label}:", edit)
+            if name == "unique_id":
+                form.addRow("Unique identifier t&ype:", self.id_type)
+        note = QLabel(
+            "A phone like 555-123-4567 x890 is split into the number and the extension when "
+            "no extension attribute is mapped."
+        )
+        note.setWordWrap(True)
+        right.addRow(note)
+        restore = QPushButton("&Restore Defaults")
+        restore.clicked.connect(self.restore_defaults)
+        grid = QGridLayout()
+        grid.addLayout(left, 0, 0)
+        grid.addLayout(right, 0, 1)
+        grid.setHorizontalSpacing(24)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(restore)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addLayout(row)
+        layout.addStretch(1)
+
+    def load(self, settings: DirectorySettings) -> None:
+        self._kind = settings.kind
+        self._show(settings.attributes)
+
+    def _show(self, amap: AttributeMap) -> None:
+        for name, edit in self.fields.items():
+            edit.setText(getattr(amap, name))
+        _select(self.id_type, amap.unique_id_type)
+
+    def apply(self, settings: DirectorySettings) -> DirectorySettings:
+        values = {name: edit.text().strip() for name, edit in self.fields.items()}
+        amap = AttributeMap(unique_id_type=str(self.id_type.currentData()), **values)
+        return dataclasses.replace(settings, attributes=amap)
+
+    def set_kind(self, kind: str) -> None:
+        old = AttributeMap.defaults(self._kind)
+        current = self.apply(DirectorySettings()).attributes
+        self._kind = kind
+        if current == old:
+            self.restore_defaults()
+
+    def restore_defaults(self) -> None:
+        self._show(AttributeMap.defaults(self._kind))

@@ -1,0 +1,121 @@
+"""The history part of the Synchronization tab: runs, the selected run's changes, Export CSV."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mfa_console.core.errors import ConsoleError
+from mfa_console.core.sync.history import SyncHistory
+from mfa_console.ui import messages
+from mfa_console.ui.models.sync_history import SyncChangesModel, SyncRunsModel
+from mfa_console.ui.tasks import Task, run_task
+
+
+def _table(model: Any) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setAlternatingRowColors(True)
+    view.setMinimumHeight(60)
+    return view
+
+
+class SyncHistoryView(QWidget):
+    def __init__(self, history: SyncHistory, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.history = history
+        self.task: Task | None = None
+        self.runs = SyncRunsModel(self)
+        self.changes = SyncChangesModel(history, self)
+        self.runs_view = _table(self.runs)
+        self.changes_view = _table(self.changes)
+        self.changes_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Interactive
+        )
+        self.changes_view.setColumnWidth(0, 80)
+        self.changes_view.setColumnWidth(1, 200)
+        self.changes_view.setColumnWidth(2, 320)
+        self.runs_view.selectionModel().selectionChanged.connect(self._on_runs_selection_changed)
+        self.export_button = QPushButton("E&xport CSV...")
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.changes_label = QLabel("Changes of the selected run:")
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.runs_view)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.changes_label)
+        lower_layout.addWidget(self.changes_view, 1)
+        splitter.addWidget(lower)
+        header = QHBoxLayout()
+        header.addWidget(QLabel("<b>History</b>"))
+        header.addStretch(1)
+        header.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(header)
+        layout.addWidget(splitter, 1)
+
+    def refresh(self) -> None:
+        self.runs.set_runs(self.history.runs())
+        if self.runs.rowCount():
+            self.runs_view.selectRow(0)
+        else:
+            self.changes.show_run(None)
+
+    def _on_runs_selection_changed(self, selected: QItemSelection, _old: QItemSelection) -> None:
+        rows = {index.row() for index in selected.indexes()}
+        run = self.runs.run(min(rows)) if rows else None
+        self.changes.show_run(run.id if run else None)
+        if run:
+            self.changes_label.setText(f"Changes of run #{run.id} ({run.status}):")
+
+    def _on_export_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export Synchronization History", "sync-history.csv", "CSV files (*.csv)"
+        )
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> None:
+        history = self.history
+
+        def work(_progress: Any) -> int:
+            with open(path, "w", newline="", encoding="utf-8") as handle:
+                return history.export_csv(handle)
+
+        self.task = run_task(
+            self,
+            work,
+            title="Exporting the synchronization history",
+            on_done=lambda count: messages.info(
+                self, "Export CSV", f"Exported {count:,} changes to {path}."
+            ),
+            on_error=self._on_error,
+        )
+
+    def _on_error(self, exc: BaseException) -> None:
+        if isinstance(exc, OSError):
+            messages.error(self, "Export CSV", f"Cannot write the file: {exc.strerror}.")
+            return
+        if not isinstance(exc, ConsoleError):
+            raise exc
+        messages.error(self, "Export CSV", exc)

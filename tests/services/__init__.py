@@ -1,0 +1,27 @@
+"""Real directory servers for tests: OpenLDAP slapd and a Samba Active Directory DC.
+
+Usage, in any ``tests/<feature>/conftest.py``::
+
+    from tests.services.fixtures import make_slapd, samba_ad, slapd, test_cas  # noqa: F401
+
+Fixtures:
+- ``test_cas`` (session): ``.trusted`` / ``.untrusted`` CertFiles (``ca_file``, ``cert_file``,
+  ``key_file``). Both servers present a certificate from ``trusted`` (SAN localhost, 127.0.0.1,
+  dc1.example.test); give a client ``untrusted.ca_file`` to see verification fail.
+- ``slapd`` (session): a SlapdServer on free ports: ``.url`` (ldap://localhost:P, StartTLS works),
+  ``.ldaps_url``, ``.suffix`` dc=example,dc=test, ``.people``/``.groups`` OUs, ``.root_dn`` /
+  ``.root_pw``, ``.reader_dn`` / ``.reader_pw`` (a plain bind account); helpers ``add_user(uid,
+  ou, **attrs)``, ``add_users(entries)``, ``add_ou``, ``add_group(name, member_dns)``, ``modify``,
+  ``rename``, ``delete``, ``admin()`` (an ldap3 connection as root). Shared by the session: put
+  each test's entries under its own ``add_ou(...)``.
+- ``make_slapd`` (function): ``make_slapd(preload=users_ldif(100_000))`` gives a private slapd a
+  test may ``stop()`` / ``start()`` again; ``slapd.users_ldif`` / ``slapd.user_entry`` build data.
+- ``samba_ad`` (session): a SambaDC (realm EXAMPLE.TEST) on localhost 389 (simple binds refused:
+  strongerAuthRequired) and 636; ``.base_dn``, ``.admin_upn`` / ``.admin_dn`` / ``.admin_pw``,
+  ``.user_pw``; helpers ``create_ou(name)`` (unique suffix added), ``create_user(sam, ou, given=,
+  sn=, mail=, telephoneNumber=..., disabled=)``, ``create_group(name, ou, members)`` (global
+  security; members may be groups), ``add_members``, ``remove_members``, ``set_disabled``,
+  ``rename``, ``move``, ``delete``, ``modify``, ``object_guid``. Ports are fixed, so a file lock in
+  the system temp dir makes a second concurrent pytest process wait for the first one's DC to stop.
+  Account lockout threshold: 3 bad passwords.
+"""

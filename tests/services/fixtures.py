@@ -1,0 +1,68 @@
+"""Pytest fixtures over the real servers of this package (import them into a conftest.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.services.certs import CertFiles, write_ca
+from tests.services.samba_ad import SambaDC
+from tests.services.slapd import SlapdServer
+
+
+@dataclass(frozen=True)
+class TestCAs:
+    """``trusted`` signed the servers' certificates; ``untrusted`` signed nothing they use."""
+
+    __test__ = False
+    trusted: CertFiles
+    untrusted: CertFiles
+
+
+@pytest.fixture(scope="session")
+def test_cas(tmp_path_factory: pytest.TempPathFactory) -> TestCAs:
+    folder = tmp_path_factory.mktemp("cas")
+    return TestCAs(write_ca(folder, "trusted"), write_ca(folder, "untrusted"))
+
+
+@pytest.fixture(scope="session")
+def slapd(tmp_path_factory: pytest.TempPathFactory, test_cas: TestCAs) -> Iterator[SlapdServer]:
+    """The session's slapd (dc=example,dc=test, ou=people, ou=groups; cn=reader can bind)."""
+    server = SlapdServer(tmp_path_factory.mktemp("slapd"), test_cas.trusted).start()
+    yield server
+    server.stop()
+
+
+MakeSlapd = Callable[..., SlapdServer]
+
+
+@pytest.fixture
+def make_slapd(tmp_path: Path, test_cas: TestCAs) -> Iterator[MakeSlapd]:
+    """A factory of private slapd instances a test may stop; all are stopped at the end.
+
+    ``make_slapd(preload=ldif_chunks, start=True)``: the LDIF is bulk-loaded offline first.
+    """
+    started: list[SlapdServer] = []
+
+    def make(preload: str | Iterable[str] | None = None, start: bool = True) -> SlapdServer:
+        server = SlapdServer(tmp_path / f"slapd{len(started)}", test_cas.trusted)
+        server.configure()
+        if preload is not None:
+            server.slapadd(preload)
+        started.append(server)
+        return server.start() if start else server
+
+    yield make
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def samba_ad(tmp_path_factory: pytest.TempPathFactory, test_cas: TestCAs) -> Iterator[SambaDC]:
+    """The session's Samba AD DC (EXAMPLE.TEST on localhost:389/636), shared machine-wide."""
+    dc = SambaDC(tmp_path_factory.mktemp("samba"), test_cas.trusted).acquire()
+    yield dc
+    dc.release()
