@@ -74,7 +74,7 @@ class Services:
     def directory(self) -> DirectoryService:
         from mfa_console.core.directory.service import DirectoryService
 
-        return DirectoryService(self.db, self.settings, self.secrets)
+        return DirectoryService(self.db, self.settings, self.secrets, outbox_queue)
 
     def close(self) -> None:
         self.db.dispose()

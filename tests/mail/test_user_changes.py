@@ -114,3 +114,30 @@ def test_status_pane_email_section_counts_the_outbox(
     mail_services.mail.send_now()
     section = {s.key: s for s in status.snapshot(mail_services)}["email"]
     assert (section.facts["queued"], section.facts["sent"]) == (0, 1)
+
+
+def test_directory_import_queues_enrollment_for_created_users_only(
+    mail_services: Services, smtpd: SmtpServer
+) -> None:
+    from mfa_console.core.directory.records import DirectoryUser
+    from mfa_console.core.progress import NullProgress
+
+    def record(name: str, phone: str) -> DirectoryUser:
+        return DirectoryUser(
+            directory_id=f"00000000-0000-4000-8000-00000000000{len(name)}",
+            dn=f"cn={name},ou=staff,dc=example,dc=com", username=f"{name}@example.com",
+            email=f"{name}@example.com", phones={"business": phone},
+        )  # fmt: skip
+
+    first = mail_services.directory.import_records(
+        [record("ivy", "425-555-0100"), record("jo", "425-555-0101")], NullProgress()
+    )
+    assert first.created == 2 and len(mail_services.mail.outbox()) == 2
+    again = mail_services.directory.import_records(
+        [record("ivy", "425-555-0199"), record("jo", "425-555-0101")], NullProgress()
+    )
+    assert again.updated == 1 and len(mail_services.mail.outbox()) == 2  # no mail for updates
+    assert mail_services.mail.send_now().sent == 2
+    assert sorted(r.rcpt_tos[0] for r in smtpd.capture.received) == [
+        "ivy@example.com", "jo@example.com",
+    ]  # fmt: skip

@@ -23,6 +23,7 @@ from mfa_console.core.db import Database
 from mfa_console.core.db.base import utcnow
 from mfa_console.core.db.models import UserRow
 from mfa_console.core.directory.records import DirectoryUser
+from mfa_console.core.email_queue import EmailQueue, no_email
 from mfa_console.core.errors import ValidationError
 from mfa_console.core.progress import Progress, check_cancel
 from mfa_console.core.settings import SettingsStore
@@ -83,8 +84,10 @@ def import_users(
     options: ImportOptions = DEFAULT_OPTIONS,
     *,
     total: int | None = None,
+    email_queue: EmailQueue = no_email,
 ) -> ImportResult:
-    """Import ``records`` in batches; returns the counts (see ``ImportResult``)."""
+    """Import ``records`` in batches; returns the counts (see ``ImportResult``). Users created
+    get their enrollment email queued in the same transaction (when email is set up)."""
     company = settings.load(CompanySettings)
     result = ImportResult()
     seen_ids: set[str] = set()
@@ -92,7 +95,9 @@ def import_users(
     for batch in _batches(records, BATCH_SIZE):
         check_cancel(progress)
         with db.write() as session:
-            _import_batch(session, batch, company, options, result, seen_ids)
+            created = _import_batch(session, batch, company, options, result, seen_ids)
+            for user_id in created:
+                email_queue(session, user_id, "new")
         done += len(batch)
         progress.report(done, total, f"Imported {done} users")
     return result
@@ -111,7 +116,8 @@ def _import_batch(
     options: ImportOptions,
     result: ImportResult,
     seen_ids: set[str],
-) -> None:
+) -> list[int]:
+    """Import one batch; returns the ids of the users it created."""
     ids = [r.directory_id for r in batch if r.directory_id]
     keys = [r.username.strip().lower() for r in batch if r.username.strip()]
     by_id = {
@@ -122,6 +128,7 @@ def _import_batch(
         row.username_key: row
         for row in session.scalars(select(UserRow).where(UserRow.username_key.in_(keys)))
     }
+    existing = {row.id for row in (*by_id.values(), *by_key.values())}
     for record in batch:
         reason = _skip_reason(record, seen_ids)
         if reason:
@@ -130,6 +137,7 @@ def _import_batch(
         seen_ids.add(record.directory_id)
         _import_one(session, record, company, options, result, by_id, by_key)
     session.flush()
+    return [row.id for row in by_id.values() if row.id not in existing]
 
 
 def _skip_reason(record: DirectoryUser, seen_ids: set[str]) -> str:

@@ -18,6 +18,7 @@ from mfa_console.core.directory.probe import ProbeReport, Stage, probe
 from mfa_console.core.directory.reader import read_users
 from mfa_console.core.directory.records import ContainerScope, DirectoryUser, GroupScope
 from mfa_console.core.directory.settings import PASSWORD_SECRET, DirectorySettings
+from mfa_console.core.email_queue import EmailQueue, no_email
 from mfa_console.core.errors import ConsoleError
 from mfa_console.core.progress import Progress
 from mfa_console.core.secrets import SecretStore
@@ -29,7 +30,14 @@ class DirectoryNotConfiguredError(ConsoleError):
 
 
 class DirectoryService:
-    def __init__(self, db: Database, settings: SettingsStore, secrets: SecretStore) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: SettingsStore,
+        secrets: SecretStore,
+        email_queue: EmailQueue = no_email,
+    ) -> None:
+        self._email_queue = email_queue
         self._db = db
         self._settings = settings
         self._secrets = secrets
@@ -97,7 +105,9 @@ class DirectoryService:
         settings = self.configured()
         with self.connect(settings) as connection:
             records = read_users(connection, settings, scope, progress)
-            return import_users(self._db, self._settings, records, progress, options)
+            return import_users(
+                self._db, self._settings, records, progress, options, email_queue=self._email_queue
+            )
 
     def import_records(
         self,
@@ -106,5 +116,11 @@ class DirectoryService:
         options: ImportOptions = DEFAULT_OPTIONS,
     ) -> ImportResult:
         return import_users(
-            self._db, self._settings, records, progress, options, total=len(records)
+            self._db,
+            self._settings,
+            records,
+            progress,
+            options,
+            total=len(records),
+            email_queue=self._email_queue,
         )

@@ -110,6 +110,11 @@ class DirectoryImportDialog(QDialog):
         layout.addLayout(search)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
+        if not services.directory.load().servers:
+            self.status.setText(
+                "<b>No directory server is configured.</b> Set it up in Directory Integration > "
+                "Settings (server, base DN, bind account), then import users here."
+            )
         self.setTabOrder(self.search_edit, self.search_button)
         self.setTabOrder(self.search_button, self.tree)
         self.setTabOrder(self.tree, self.nested)

@@ -40,8 +40,8 @@ COLUMN_WIDTHS = (195, 60, 92, 135, 185, 95, 75)  # Last changed takes the rest
 LATER_BUTTONS = {
     "import": (
         "Import from Active Directory",
-        "Search or browse Active Directory (or LDAP) and import the selected users. Available "
-        "once Directory Integration is set up.",
+        "Search or browse Active Directory (or LDAP) and import the selected users "
+        "(Directory Integration settings).",
     ),
     "email": (
         "Send Email",
@@ -63,7 +63,10 @@ class UsersPane(QWidget):
         self.services = services
         self.model = UserTableModel(services.db, self)
         self._task: Task | None = None
-        self._handlers: dict[str, Callable[[list[User]], object]] = {"email": self._send_email}
+        self._handlers: dict[str, Callable[[list[User]], object]] = {
+            "import": lambda _users: self._import_from_directory(),
+            "email": self._send_email,
+        }
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
         self.search = self._build_search()
@@ -178,6 +181,11 @@ class UsersPane(QWidget):
         action("Remove Users", self.remove_selected, ["Del"], self.table)
 
     # Public --------------------------------------------------------------------------------
+    def _import_from_directory(self) -> None:
+        from mfa_console.ui.dialogs.directory_import import DirectoryImportDialog
+
+        DirectoryImportDialog(self.services, self).exec()
+
     def _send_email(self, users: list[User]) -> None:
         from mfa_console.ui.dialogs.send_email import SendEmailDialog
 
