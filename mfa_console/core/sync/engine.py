@@ -154,8 +154,10 @@ class _Run:
         items = self._items()
         with self.engine._open_source(self.full and self.engine.parallel_read) as source:
             since = "" if self.full else self._changes_filter(source)
-            # A full pass holds every stored directory user (digests only) to find who vanished;
-            # an incremental run looks up only the users the directory hands back.
+            # The source may start on the marker and the first item now (a reader process does),
+            # while the stored users load: a full pass holds every stored directory user (digests
+            # only) to find who vanished; an incremental run looks up only those read.
+            source.prepare(items[0], since)
             existing = self._existing(None) if self.full else None
             marker = source.change_marker()
             for item in items:
