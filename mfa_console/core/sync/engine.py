@@ -37,6 +37,7 @@ from mfa_console.core.sync.plan import (
     Existing,
     desired,
     item_fingerprint,
+    language_columns,
     source_digest,
 )
 from mfa_console.core.sync.results import Counts, RunResult
@@ -309,7 +310,7 @@ class _Run:
                 row.update(want.values)
             languages = want.languages_for(stored_languages)
             if languages != stored_languages:
-                row.update(_language_columns(languages))
+                row.update(language_columns(languages))
         return row
 
     def _fingerprint(self, item: SyncItem) -> str:
@@ -326,7 +327,8 @@ class _Run:
             return
         still = source.still_exist(missing, self.progress)
         by_id = {item.id: item for item in items}
-        names = _usernames(self.db, [existing[d].user_id for d in missing])
+        with self.db.read() as session:
+            names = store.usernames(session, [existing[d].user_id for d in missing])
         for did in missing:
             ex = existing[did]
             deleted = did not in still
@@ -387,23 +389,3 @@ class _Run:
                 None,
                 {"status": row.status, "kind": row.kind, **result.counts.as_dict()},
             )
-
-
-def _language_columns(key: str) -> dict[str, str]:
-    from mfa_console.core.sync.plan import LANGUAGE_COLUMNS
-
-    return dict(zip(LANGUAGE_COLUMNS, key.split("|"), strict=True))
-
-
-def _usernames(db: Database, user_ids: list[int]) -> dict[int, str]:
-    from sqlalchemy import select
-
-    from mfa_console.core.db.models import UserRow
-
-    found: dict[int, str] = {}
-    with db.read() as session:
-        for start in range(0, len(user_ids), 500):
-            chunk = user_ids[start : start + 500]
-            query = select(UserRow.id, UserRow.username).where(UserRow.id.in_(chunk))
-            found.update({user_id: name for user_id, name in session.execute(query)})
-    return found
