@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from mfa_console.core import audit
 from mfa_console.core.company import CompanySettings
@@ -53,6 +53,7 @@ SourceOpener = Callable[[bool], AbstractContextManager[DirectorySource]]
 LEASE_TTL = timedelta(minutes=5)
 FULL_PASS_EVERY = timedelta(hours=24)
 BATCH_SIZE = 1000
+RUNS_KEPT = 500  # runs (and their per-user changes) kept in the history
 
 
 class SyncEngine:
@@ -389,3 +390,5 @@ class _Run:
                 None,
                 {"status": row.status, "kind": row.kind, **result.counts.as_dict()},
             )
+            # History keeps the newest runs; their changes go with them (ON DELETE CASCADE).
+            session.execute(delete(SyncRunRow).where(SyncRunRow.id <= row.id - RUNS_KEPT))
