@@ -92,3 +92,20 @@ def test_settings_validation_and_interval_parsing() -> None:
     with pytest.raises(ValidationError) as caught:
         SyncItem(scope="ou", dn="x", on_removed="delete", method="fax").validate()
     assert set(caught.value.problems) >= {"scope", "dn", "on_removed", "method"}
+
+
+def test_history_keeps_the_newest_runs(
+    ldap_sync: Services, slapd: SlapdServer, add_item: AddItem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mfa_console.core.sync import engine
+
+    monkeypatch.setattr(engine, "RUNS_KEPT", 2)
+    ou = slapd.add_ou(f"r{uuid.uuid4().hex[:8]}")
+    slapd.add_user("hist", ou)
+    add_item("container", ou)
+    first = ldap_sync.sync.run(full=True)
+    for _ in range(2):
+        ldap_sync.sync.run(full=True)
+    runs = ldap_sync.sync.history.runs()
+    assert len(runs) == 2 and first.run_id not in {r.id for r in runs}
+    assert ldap_sync.sync.history.changes(first.run_id or 0) == []

@@ -163,3 +163,30 @@ def test_history_models_and_csv_export(
     qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
     assert "Exported 7 changes" in messages[-1].text
     assert target.read_text().count("\n") == 8
+
+
+def test_gui_answers_while_a_large_sync_runs(
+    qtbot, services: Services, messages, make_slapd, test_cas: TestCAs
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from tests.services.slapd import PEOPLE, users_ldif
+
+    server = make_slapd(preload=users_ldif(10_000))
+    configure_ldap(services, server, test_cas)
+    services.sync.items.add(SyncItem(scope="container", dn=PEOPLE))
+    tab = SyncTab(services)
+    qtbot.addWidget(tab)
+    ticks: list[int] = []
+    timer = QTimer(tab)
+    timer.timeout.connect(lambda: ticks.append(1) if tab.task is not None else None)
+    timer.start(10)
+
+    task = tab.start_run(dry_run=False)
+    progress: list[int] = []
+    task.progressed.connect(lambda done, _total, _text: progress.append(done))
+    qtbot.waitUntil(lambda: tab.task is None, timeout=120_000)
+
+    assert services.users.count() == (10_000, 10_000)
+    assert len(ticks) > 1  # the event loop kept running while the worker synchronized
+    assert progress and max(progress) >= 1000  # progress reached the GUI thread

@@ -127,6 +127,8 @@ class ChildSource:
         self._inbox: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=INBOX_MESSAGES)
         self.kind = kind
         self._changed_since = changed_since
+        self._sent_marker = False
+        self._sent_read: tuple[ItemScope, str] | None = None
         self._stopped = threading.Event()
         self._pump = threading.Thread(target=self._pump_messages, daemon=True)
         self._pump.start()
@@ -146,18 +148,35 @@ class ChildSource:
             if message[0] == "eof":
                 return
 
+    def _send(self, message: tuple[Any, ...]) -> None:
+        try:
+            self._conn.send(message)
+        except (OSError, ValueError):
+            # The child has ended (a failed bind, say): its last word explains why.
+            self._receive(None)
+            raise _lost() from None
+
     def stop_pump(self) -> None:
         self._stopped.set()
 
     def changed_since(self, marker: str) -> str:
         return str(self._changed_since(marker))
 
+    def prepare(self, first: SyncItem, extra_filter: str) -> None:
+        """Ask for the marker and the first item's users now; the child starts at once."""
+        self._send(("marker",))
+        self._sent_marker = True
+        self._send(("read", _scope(first), extra_filter))
+        self._sent_read = (_scope(first), extra_filter)
+
     def change_marker(self) -> str:
-        self._conn.send(("marker",))
+        if not self._sent_marker:
+            self._send(("marker",))
+        self._sent_marker = False
         return str(self._receive(None, "marker")[1])
 
     def still_exist(self, directory_ids: Sequence[str], progress: Progress) -> set[str]:
-        self._conn.send(("exists", list(directory_ids)))
+        self._send(("exists", list(directory_ids)))
         return set(self._receive(progress, "exists")[1])
 
     def read(
@@ -165,8 +184,10 @@ class ChildSource:
     ) -> Iterator[DirectoryUser]:
         from mfa_console.core.directory.records import DirectoryUser
 
-        scope = ItemScope(item.scope, item.dn, item.nested)
-        self._conn.send(("read", scope, extra_filter))
+        request = (_scope(item), extra_filter)
+        if self._sent_read != request:
+            self._send(("read", *request))
+        self._sent_read = None
         while True:
             message = self._receive(progress, "users", "done")
             if message[0] == "done":
@@ -183,12 +204,18 @@ class ChildSource:
                 raise _lost()
             if kind in wanted:
                 return tuple(message)
+            if kind == "ready":
+                continue
             if kind == "progress" and progress is not None:
                 progress.report(*message[1:])
             elif kind == "error":
                 raise rebuild_error(*message[1:])
             elif kind == "bug":
                 raise RuntimeError(f"The directory reader process failed:\n{message[1]}")
+
+
+def _scope(item: SyncItem) -> ItemScope:
+    return ItemScope(item.scope, item.dn, item.nested)
 
 
 def _lost() -> ConsoleError:

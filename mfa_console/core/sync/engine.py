@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from mfa_console.core import audit
 from mfa_console.core.company import CompanySettings
@@ -37,6 +37,7 @@ from mfa_console.core.sync.plan import (
     Existing,
     desired,
     item_fingerprint,
+    language_columns,
     source_digest,
 )
 from mfa_console.core.sync.results import Counts, RunResult
@@ -52,6 +53,7 @@ SourceOpener = Callable[[bool], AbstractContextManager[DirectorySource]]
 LEASE_TTL = timedelta(minutes=5)
 FULL_PASS_EVERY = timedelta(hours=24)
 BATCH_SIZE = 1000
+RUNS_KEPT = 500  # runs (and their per-user changes) kept in the history
 
 
 class SyncEngine:
@@ -154,8 +156,10 @@ class _Run:
         items = self._items()
         with self.engine._open_source(self.full and self.engine.parallel_read) as source:
             since = "" if self.full else self._changes_filter(source)
-            # A full pass holds every stored directory user (digests only) to find who vanished;
-            # an incremental run looks up only the users the directory hands back.
+            # The source may start on the marker and the first item now (a reader process does),
+            # while the stored users load: a full pass holds every stored directory user (digests
+            # only) to find who vanished; an incremental run looks up only those read.
+            source.prepare(items[0], since)
             existing = self._existing(None) if self.full else None
             marker = source.change_marker()
             for item in items:
@@ -307,7 +311,7 @@ class _Run:
                 row.update(want.values)
             languages = want.languages_for(stored_languages)
             if languages != stored_languages:
-                row.update(_language_columns(languages))
+                row.update(language_columns(languages))
         return row
 
     def _fingerprint(self, item: SyncItem) -> str:
@@ -324,7 +328,8 @@ class _Run:
             return
         still = source.still_exist(missing, self.progress)
         by_id = {item.id: item for item in items}
-        names = _usernames(self.db, [existing[d].user_id for d in missing])
+        with self.db.read() as session:
+            names = store.usernames(session, [existing[d].user_id for d in missing])
         for did in missing:
             ex = existing[did]
             deleted = did not in still
@@ -385,23 +390,5 @@ class _Run:
                 None,
                 {"status": row.status, "kind": row.kind, **result.counts.as_dict()},
             )
-
-
-def _language_columns(key: str) -> dict[str, str]:
-    from mfa_console.core.sync.plan import LANGUAGE_COLUMNS
-
-    return dict(zip(LANGUAGE_COLUMNS, key.split("|"), strict=True))
-
-
-def _usernames(db: Database, user_ids: list[int]) -> dict[int, str]:
-    from sqlalchemy import select
-
-    from mfa_console.core.db.models import UserRow
-
-    found: dict[int, str] = {}
-    with db.read() as session:
-        for start in range(0, len(user_ids), 500):
-            chunk = user_ids[start : start + 500]
-            query = select(UserRow.id, UserRow.username).where(UserRow.id.in_(chunk))
-            found.update({user_id: name for user_id, name in session.execute(query)})
-    return found
+            # History keeps the newest runs; their changes go with them (ON DELETE CASCADE).
+            session.execute(delete(SyncRunRow).where(SyncRunRow.id <= row.id - RUNS_KEPT))

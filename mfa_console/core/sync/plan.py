@@ -63,6 +63,11 @@ def digest(values: tuple[Any, ...]) -> int:
     return hash(values)
 
 
+def language_columns(key: str) -> dict[str, str]:
+    """The language columns of a languages key ("en|fr|en|en")."""
+    return dict(zip(LANGUAGE_COLUMNS, key.split("|"), strict=True))
+
+
 def item_fingerprint(item: SyncItem, company: CompanySettings) -> str:
     """What of an item and the company settings shapes a synced user (changing it re-plans all)."""
     return "|".join(

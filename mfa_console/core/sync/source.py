@@ -34,6 +34,9 @@ class DirectorySource(Protocol):
         self, item: SyncItem, progress: Progress, *, extra_filter: str = ""
     ) -> Iterator[DirectoryUser]: ...
 
+    def prepare(self, first: SyncItem, extra_filter: str) -> None:
+        """A hint: the marker, then ``first``, will be asked for next (a source may start)."""
+
     def change_marker(self) -> str: ...
 
     def changed_since(self, marker: str) -> str: ...
@@ -65,6 +68,9 @@ class LiveSource:
         return read_users(
             self._connection, self._settings, scope_of(item), progress, extra_filter=extra_filter
         )
+
+    def prepare(self, first: SyncItem, extra_filter: str) -> None:
+        pass
 
     def change_marker(self) -> str:
         """A marker such that every later change matches ``changed_since(marker)``.

@@ -95,6 +95,15 @@ def users_by_username(session: Session, keys: Iterable[str]) -> dict[str, tuple[
     return found
 
 
+def usernames(session: Session, user_ids: Sequence[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for start in range(0, len(user_ids), 500):
+        chunk = list(user_ids[start : start + 500])
+        query = select(UserRow.id, UserRow.username).where(UserRow.id.in_(chunk))
+        found.update({user_id: name for user_id, name in session.execute(query)})
+    return found
+
+
 def current_values(session: Session, user_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """The synchronized columns of ``user_ids`` now (for the change details)."""
     columns = [getattr(UserRow, name) for name in (*SYNCED, *LANGUAGE_COLUMNS, "enabled")]
