@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
 from mfa_console.core.db import Database, open_database
 from mfa_console.core.email_queue import outbox_queue
 from mfa_console.core.secrets import SecretStore
@@ -68,7 +66,7 @@ class Services:
     def sync(self) -> SyncService:
         from mfa_console.core.sync.service import SyncService
 
-        return SyncService(self.db, self.settings, self.secrets, _SyncEmail())
+        return SyncService(self.db, self.settings, self.secrets, outbox_queue)
 
     @cached_property
     def directory(self) -> DirectoryService:
@@ -78,13 +76,6 @@ class Services:
 
     def close(self) -> None:
         self.db.dispose()
-
-
-class _SyncEmail:
-    """The synchronization engine's email hook, queueing in the mail outbox."""
-
-    def queue_for_user(self, session: Session, user_id: int, reason: str) -> None:
-        outbox_queue(session, user_id, reason)
 
 
 def open_services(data: str | os.PathLike[str] | None = None) -> Services:

@@ -6,6 +6,7 @@ keyring is the real Secret Service that scripts/test.sh starts in a private D-Bu
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,25 @@ os.environ.setdefault(
 )
 
 from mfa_console.app import Services, open_services
+
+# Real-server fixtures (slapd, Samba AD DC, test CAs), registered once for the whole session so
+# that every test directory shares the same servers.
+pytest_plugins = ["tests.services.fixtures"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _garbage_on_the_main_thread() -> Iterator[None]:
+    """As the console does (ui/garbage.py): never let the cyclic collector run in a worker
+    thread, where it could free a Qt object; collect after each test instead."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_test() -> Iterator[None]:
+    yield
+    gc.collect()
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """`mfa-console service`: run the schedule headless in the foreground (systemd, Windows service).
 
-Logs go to stderr (the journal under systemd) and to service.log in the log folder. SIGTERM and
-SIGINT stop it cleanly: a running sync stops between batches and the heartbeat is released.
+Logs go to stderr (the journal under systemd) and to the rotated service log in the log folder.
+SIGTERM and SIGINT stop it cleanly: a running sync stops between batches and the heartbeat is
+released.
 Secrets come from the unit's systemd credentials when it provides them, else the OS keyring.
 """
 
@@ -11,11 +12,9 @@ import argparse
 import logging
 import signal
 import sys
-from logging.handlers import RotatingFileHandler
 from typing import Any
 
 from mfa_console.app import Services
-from mfa_console.core import paths
 from mfa_console.core.service.credentials import CredentialSecretStore, credentials_directory
 from mfa_console.core.service.loop import ServiceLoop
 
@@ -30,11 +29,11 @@ def register(sub: Any) -> None:
         metavar="SECONDS",
         help="how often to check for due jobs (default 15)",
     )
-    parser.set_defaults(func=cmd_service)
+    parser.set_defaults(func=cmd_service, log_kind="service")
 
 
 def cmd_service(args: argparse.Namespace, services: Services) -> int:
-    _setup_logging()
+    _log_to_stderr()
     directory = credentials_directory()
     if directory is not None:
         services.secrets = CredentialSecretStore(services.db.install_id(), directory)
@@ -51,19 +50,8 @@ def cmd_service(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
-def _setup_logging() -> None:
-    root = logging.getLogger()
-    root.setLevel(logging.INFO)
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _log_to_stderr() -> None:
+    """The journal (systemd) reads stderr; the rotated service.log is set up by the CLI."""
     stream = logging.StreamHandler(sys.stderr)
-    stream.setFormatter(fmt)
-    root.addHandler(stream)
-    try:
-        folder = paths.log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(folder / "service.log", maxBytes=5_000_000, backupCount=3)
-    except OSError as exc:
-        logging.getLogger("mfa_console.service").warning("No log file: %s", exc)
-        return
-    handler.setFormatter(fmt)
-    root.addHandler(handler)
+    stream.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(stream)

@@ -53,6 +53,9 @@ def launch(args: argparse.Namespace) -> int:
     app.setApplicationName("MFA Console")
     app.setOrganizationName("MFA Console")
     sys.excepthook = _crash_handler
+    from mfa_console.ui.garbage import collect_on_gui_thread
+
+    collect_on_gui_thread(app)
     try:
         services = open_services(args.data)
     except ConsoleError as exc:

@@ -7,13 +7,13 @@ import dataclasses
 import pytest
 
 from mfa_console.core.directory.settings import DirectorySettings
-from tests.services.fixtures import TestCAs, make_slapd, samba_ad, slapd, test_cas  # noqa: F401
+from tests.services.fixtures import TestCAs
 from tests.services.samba_ad import SambaDC
 from tests.services.slapd import SlapdServer
 
 
 @pytest.fixture
-def ldap_settings(slapd: SlapdServer, test_cas: TestCAs) -> DirectorySettings:  # noqa: F811
+def ldap_settings(slapd: SlapdServer, test_cas: TestCAs) -> DirectorySettings:
     """Generic LDAP over StartTLS with the trusted CA, bound as the reader account."""
     return dataclasses.replace(
         DirectorySettings.defaults("ldap"),
@@ -26,7 +26,7 @@ def ldap_settings(slapd: SlapdServer, test_cas: TestCAs) -> DirectorySettings:  
 
 
 @pytest.fixture
-def ad_settings(samba_ad: SambaDC, test_cas: TestCAs) -> DirectorySettings:  # noqa: F811
+def ad_settings(samba_ad: SambaDC, test_cas: TestCAs) -> DirectorySettings:
     """Active Directory over LDAPS with the trusted CA, bound by UPN as Administrator."""
     return dataclasses.replace(
         DirectorySettings.defaults("ad"),

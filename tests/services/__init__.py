@@ -1,8 +1,7 @@
 """Real directory servers for tests: OpenLDAP slapd and a Samba Active Directory DC.
 
-Usage, in any ``tests/<feature>/conftest.py``::
-
-    from tests.services.fixtures import make_slapd, samba_ad, slapd, test_cas  # noqa: F401
+The fixtures are registered once for the session by ``pytest_plugins`` in tests/conftest.py;
+every test directory uses them by name (import only the helper classes).
 
 Fixtures:
 - ``test_cas`` (session): ``.trusted`` / ``.untrusted`` CertFiles (``ca_file``, ``cert_file``,

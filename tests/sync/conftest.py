@@ -12,7 +12,7 @@ from mfa_console.app import Services
 from mfa_console.core.directory.settings import PASSWORD_SECRET, DirectorySettings
 from mfa_console.core.sync.items import SyncItem
 from mfa_console.core.sync.settings import SyncSettings
-from tests.services.fixtures import TestCAs, make_slapd, samba_ad, slapd, test_cas  # noqa: F401
+from tests.services.fixtures import TestCAs
 from tests.services.samba_ad import SambaDC
 from tests.services.slapd import SlapdServer
 
@@ -54,13 +54,13 @@ def set_sync(services: Services, **changes: object) -> None:
 
 
 @pytest.fixture
-def ldap_sync(services: Services, slapd: SlapdServer, test_cas: TestCAs) -> Services:  # noqa: F811
+def ldap_sync(services: Services, slapd: SlapdServer, test_cas: TestCAs) -> Services:
     configure_ldap(services, slapd, test_cas)
     return services
 
 
 @pytest.fixture
-def ou(slapd: SlapdServer) -> str:  # noqa: F811
+def ou(slapd: SlapdServer) -> str:
     """A fresh OU of the session's slapd for one test."""
     return slapd.add_ou(f"t{uuid.uuid4().hex[:8]}")
 

@@ -23,7 +23,9 @@ class RecordingQueue:
     def __init__(self) -> None:
         self.queued: list[tuple[str, str]] = []
 
-    def queue_for_user(self, session: Session, user_id: int, reason: str) -> None:
+    def __call__(
+        self, session: Session, user_id: int, reason: str, *, pin: str | None = None
+    ) -> None:
         row = session.get(UserRow, user_id)  # visible: the same, still open transaction
         assert row is not None and session.in_transaction()
         self.queued.append((row.username, reason))

@@ -71,3 +71,30 @@ def test_closing_the_parent_cancels_and_drops_callbacks(qtbot: QtBot) -> None:
     qtbot.waitUntil(stopped.is_set)
     qtbot.wait(50)
     assert called == []
+
+
+def test_garbage_is_collected_on_the_gui_thread(qtbot: QtBot) -> None:
+    import gc
+
+    from mfa_console.ui.garbage import GarbageCollector
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    collector = GarbageCollector(owner)
+    assert not gc.isenabled()
+    collected: list[str] = []
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        if phase == "stop":
+            collected.append(threading.current_thread().name)
+
+    gc.callbacks.append(callback)
+    try:
+        for _ in range(gc.get_threshold()[0] + 50):
+            cycle: list[object] = []
+            cycle.append(cycle)  # garbage that only the cyclic collector frees
+        qtbot.waitUntil(lambda: bool(collected), timeout=5000)
+    finally:
+        gc.callbacks.remove(callback)
+        collector.deleteLater()
+    assert set(collected) == {threading.main_thread().name}

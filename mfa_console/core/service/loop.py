@@ -68,8 +68,36 @@ def sync_job(services: Services) -> Job:
     return Job("sync", due, run)
 
 
-# Other features append their own factories here (the merger wires them).
-JOB_FACTORIES: list[JobFactory] = [sync_job]
+def outbox_job(services: Services) -> Job:
+    """Send the email outbox's due messages (retries included) whenever email is set up."""
+    from mfa_console.core.mail.settings import EmailSettings
+
+    def due() -> bool:
+        return services.settings.load(EmailSettings).configured
+
+    def run(_progress: CancelToken) -> None:
+        report = services.mail.send_due()
+        if report is None:
+            return  # another process is sending
+        if report.error:
+            log.warning("Outbox not sent: %s", report.error)
+        elif report.sent or report.failed:
+            log.info("Outbox: %d sent, %d failed.", report.sent, report.failed)
+
+    return Job("outbox", due, run)
+
+
+def backup_job(services: Services) -> Job:
+    """Make a scheduled backup when one is due (the schedule decides; see core.backup)."""
+    from mfa_console.core.backup.schedule import run_scheduled_backup_if_due
+
+    def run(_progress: CancelToken) -> None:
+        run_scheduled_backup_if_due(services)  # logs what it wrote
+
+    return Job("backup", lambda: True, run)
+
+
+JOB_FACTORIES: list[JobFactory] = [sync_job, outbox_job, backup_job]
 
 
 class ServiceLoop:
@@ -119,6 +147,11 @@ class ServiceLoop:
                 log.error("Heartbeat not written: %s", exc)
 
     def _tick(self) -> None:
+        from mfa_console.core.backup.guard import restore_in_progress
+
+        if restore_in_progress(self.services.db):
+            log.info("A restore of the data file is running: jobs wait for the next tick.")
+            return
         for job in self.jobs:
             if self.stop_event.is_set():
                 return

@@ -25,11 +25,11 @@ from mfa_console.core.company import CompanySettings
 from mfa_console.core.db import Database
 from mfa_console.core.db.base import utcnow
 from mfa_console.core.db.lease import Lease
+from mfa_console.core.email_queue import EmailQueue, no_email
 from mfa_console.core.errors import CancelledError, ConsoleError
 from mfa_console.core.progress import NullProgress, Progress, check_cancel
 from mfa_console.core.settings import SettingsStore
 from mfa_console.core.sync import state, store
-from mfa_console.core.sync.email import EmailQueue, NoEmail
 from mfa_console.core.sync.items import SyncItem, list_items
 from mfa_console.core.sync.models import SyncRunRow
 from mfa_console.core.sync.plan import (
@@ -67,7 +67,7 @@ class SyncEngine:
         batch_size: int = BATCH_SIZE,
     ) -> None:
         self._db, self._settings, self._open_source = db, settings, open_source
-        self._email = email or NoEmail()
+        self._email: EmailQueue = email or no_email
         self.batch_size = batch_size
         self.parallel_read = True
 

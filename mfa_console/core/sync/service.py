@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 
 from mfa_console.core.db import Database
 from mfa_console.core.db.lease import lease_info
+from mfa_console.core.email_queue import EmailQueue
 from mfa_console.core.progress import Progress
 from mfa_console.core.secrets import SecretStore
 from mfa_console.core.settings import SettingsStore
 from mfa_console.core.sync import approval
-from mfa_console.core.sync.email import EmailQueue
 from mfa_console.core.sync.engine import SyncEngine
 from mfa_console.core.sync.history import SyncHistory
 from mfa_console.core.sync.items import SyncItems

@@ -19,8 +19,8 @@ from mfa_console.core.company import CompanySettings
 from mfa_console.core.db import Database
 from mfa_console.core.db.base import utcnow
 from mfa_console.core.db.models import UserRow
+from mfa_console.core.email_queue import EmailQueue
 from mfa_console.core.sync import store
-from mfa_console.core.sync.email import EmailQueue
 from mfa_console.core.sync.items import SyncItem
 from mfa_console.core.sync.models import SyncPendingRow
 from mfa_console.core.sync.plan import (
@@ -160,7 +160,7 @@ class RunWriter:
                 user_id, row.pop("_item_id"), row.pop("_disabled_by_sync"), row.pop("_source"), 1
             )
         for did, reason in emails.items():
-            self._email.queue_for_user(session, ids[did], "new" if reason == "new" else "updated")
+            self._email(session, ids[did], "new" if reason == "new" else "updated")
         return set(ids.values())
 
     def _new_row(self, new: _New, key: str) -> dict[str, Any]:
@@ -233,7 +233,7 @@ class RunWriter:
             detail = ", ".join(f for f in fields if not f.startswith(("b_", "username_key")))
             self._changes.append(Change("update", name, did, detail))
             if email:
-                self._email.queue_for_user(session, row["b_id"], "updated")
+                self._email(session, row["b_id"], "updated")
         store.update_users(session, rows)
 
     def _stamp(self) -> dict[str, Any]:
