@@ -274,7 +274,7 @@ PROVIDERS: list[Provider] = [
         "sync",
         "Directory synchronization",
         "directory",
-        ("mfa_console.core.sync.status", "mfa_console.core.directory.status"),
+        ("mfa_console.core.sync.status",),
         "Users are not synchronized from a directory.",
     ),
     feature_provider(
