@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from mfa_console.core.db import Database, open_database
-from mfa_console.core.email_queue import outbox_queue
+from mfa_console.core.email_queue import outbox_notice, outbox_queue
 from mfa_console.core.secrets import SecretStore
 from mfa_console.core.settings import SettingsStore
 from mfa_console.core.users.service import UserService
@@ -66,7 +66,7 @@ class Services:
     def sync(self) -> SyncService:
         from mfa_console.core.sync.service import SyncService
 
-        return SyncService(self.db, self.settings, self.secrets, outbox_queue)
+        return SyncService(self.db, self.settings, self.secrets, outbox_queue, outbox_notice)
 
     @cached_property
     def directory(self) -> DirectoryService:

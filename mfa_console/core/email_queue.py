@@ -1,5 +1,6 @@
-"""How user changes ask for an enrollment email, without the users, directory and sync code
-depending on the mail feature: the composition root passes ``outbox_queue`` to them.
+"""How user changes ask for an enrollment email, and a sync for an administrators' notice,
+without the users, directory and sync code depending on the mail feature: the composition root
+passes ``outbox_queue`` and ``outbox_notice`` to them.
 
 The call happens inside the caller's write transaction, so the message is queued if and only if
 the change is committed.
@@ -31,3 +32,18 @@ def outbox_queue(
     from mfa_console.core.mail.outbox import queue_for_user
 
     return queue_for_user(session, user_id, reason, pin=pin)
+
+
+class AdminNotice(Protocol):
+    def __call__(self, session: Session, key: str, values: dict[str, str]) -> object: ...
+
+
+def no_notice(session: Session, key: str, values: dict[str, str]) -> None:
+    """An AdminNotice that sends nothing."""
+
+
+def outbox_notice(session: Session, key: str, values: dict[str, str]) -> list[int]:
+    """Queue the notice ``key`` (e.g. "sync-approval") to the administrators in Email settings."""
+    from mfa_console.core.mail.outbox import queue_admin_notice
+
+    return queue_admin_notice(session, key, values)

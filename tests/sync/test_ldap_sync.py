@@ -204,3 +204,24 @@ def test_wrong_bind_password_changes_nothing(
     assert "Nobody was disabled or removed" in result.message
     assert _users(ldap_sync)["ola"].enabled
     assert ldap_sync.sync.history.last_run().status == "failed"  # type: ignore[union-attr]
+
+
+def test_held_changes_notify_the_administrators_once(
+    ldap_sync: Services, slapd: SlapdServer, ou: str, add_item: AddItem
+) -> None:
+    from mfa_console.core.mail.settings import EmailSettings
+
+    ldap_sync.settings.save(EmailSettings(
+        server="smtp.example.com", from_address="mfa@example.com",
+        admin_addresses="admin@example.com, ops@example.com",
+    ))  # fmt: skip
+    dns = [slapd.add_user(f"n{i}", ou) for i in range(4)]
+    add_item("container", ou)
+    ldap_sync.sync.run(full=True)
+    set_sync(ldap_sync, approval_threshold=2)
+    for dn in dns[:3]:
+        slapd.delete(dn)
+    ldap_sync.sync.run(full=True)
+    ldap_sync.sync.run(full=True)  # the same changes still wait: no second notice
+    notices = [m for m in ldap_sync.mail.outbox() if m.template == "sync-approval"]
+    assert sorted(m.recipient for m in notices) == ["admin@example.com", "ops@example.com"]

@@ -25,7 +25,7 @@ from mfa_console.core.company import CompanySettings
 from mfa_console.core.db import Database
 from mfa_console.core.db.base import utcnow
 from mfa_console.core.db.lease import Lease
-from mfa_console.core.email_queue import EmailQueue, no_email
+from mfa_console.core.email_queue import AdminNotice, EmailQueue, no_email, no_notice
 from mfa_console.core.errors import CancelledError, ConsoleError
 from mfa_console.core.progress import NullProgress, Progress, check_cancel
 from mfa_console.core.settings import SettingsStore
@@ -64,10 +64,12 @@ class SyncEngine:
         open_source: SourceOpener,
         *,
         email: EmailQueue | None = None,
+        notify: AdminNotice | None = None,
         batch_size: int = BATCH_SIZE,
     ) -> None:
         self._db, self._settings, self._open_source = db, settings, open_source
         self._email: EmailQueue = email or no_email
+        self.notify: AdminNotice = notify or no_notice
         self.batch_size = batch_size
         self.parallel_read = True
 
@@ -346,7 +348,8 @@ class _Run:
     def _guard_and_apply(self, writer: RunWriter) -> None:
         actions = self.destructive
         if len(actions) > self.settings.approval_threshold:
-            writer.hold_for_approval(actions, replace_all=self.full)
+            if writer.hold_for_approval(actions, replace_all=self.full):
+                writer.notify_approval(self.engine.notify, self.settings.approval_threshold)
             return
         if self.full:
             writer.clear_pending()

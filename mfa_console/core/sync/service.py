@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from mfa_console.core.db import Database
 from mfa_console.core.db.lease import lease_info
-from mfa_console.core.email_queue import EmailQueue
+from mfa_console.core.email_queue import AdminNotice, EmailQueue
 from mfa_console.core.progress import Progress
 from mfa_console.core.secrets import SecretStore
 from mfa_console.core.settings import SettingsStore
@@ -34,11 +34,12 @@ class SyncService:
         settings: SettingsStore,
         secrets: SecretStore,
         email: EmailQueue | None = None,
+        notify: AdminNotice | None = None,
     ) -> None:
         self._db, self._settings, self._secrets = db, settings, secrets
         self.items = SyncItems(db)
         self.history = SyncHistory(db)
-        self.engine = SyncEngine(db, settings, self._open_source, email=email)
+        self.engine = SyncEngine(db, settings, self._open_source, email=email, notify=notify)
 
     def set_email_queue(self, email: EmailQueue) -> None:
         self.engine._email = email

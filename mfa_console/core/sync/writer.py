@@ -7,6 +7,7 @@ guarded list of destructive actions at the end of a complete read.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from mfa_console.core.company import CompanySettings
 from mfa_console.core.db import Database
 from mfa_console.core.db.base import utcnow
 from mfa_console.core.db.models import UserRow
-from mfa_console.core.email_queue import EmailQueue
+from mfa_console.core.email_queue import AdminNotice, EmailQueue
 from mfa_console.core.sync import store
 from mfa_console.core.sync.items import SyncItem
 from mfa_console.core.sync.models import SyncPendingRow
@@ -277,7 +278,8 @@ class RunWriter:
                 self._write_changes(session, changes)
             renew()
 
-    def hold_for_approval(self, actions: list[Destructive], replace_all: bool) -> None:
+    def hold_for_approval(self, actions: list[Destructive], replace_all: bool) -> bool:
+        """Keep ``actions`` for approval; True when they differ from what was already held."""
         self.counts.pending_approval = len(actions)
         changes = [
             Change("pending", a.username, a.directory_id, f"{a.action}: {a.reason}")
@@ -285,9 +287,10 @@ class RunWriter:
         ]
         if self.dry_run:
             self.dry_changes.extend(changes[: max(DRY_RUN_CHANGES_CAP - len(self.dry_changes), 0)])
-            return
+            return False
         with self._db.write() as session:
             ids = [a.user_id for a in actions]
+            held = set(session.scalars(select(SyncPendingRow.user_id)))
             query = delete(SyncPendingRow)
             if not replace_all:
                 query = query.where(SyncPendingRow.user_id.in_(ids))
@@ -306,6 +309,19 @@ class RunWriter:
                 ],
             )
             self._write_changes(session, changes)
+        return not set(ids) <= held
+
+    def notify_approval(self, notify: AdminNotice, threshold: int) -> None:
+        """Tell the administrators (Email settings) that changes wait for their approval."""
+        with self._db.write() as session:
+            notify(session, "sync-approval", {
+                "change_count": str(self.counts.pending_approval),
+                "threshold": str(threshold),
+                "sync_item": "all synchronization items",
+                "requested_at": f"{utcnow():%Y-%m-%d %H:%M} UTC",
+                "server": socket.gethostname(),
+                "details": "",
+            })  # fmt: skip
 
     def clear_pending(self) -> None:
         if not self.dry_run:
