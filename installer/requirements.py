@@ -7,16 +7,16 @@ tests and callers may replace at the boundary (``disk_free``, ``memory``).
 
 from __future__ import annotations
 
-import ctypes
 import os
 import platform
 import shutil
 import struct
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from mfa_console.core.sysinfo import total_memory
 
 MB = 1024 * 1024
 MIN_FREE = 200 * MB
@@ -96,12 +96,7 @@ def check_64bit(bits: int | None = None, machine: str | None = None) -> Check:
 
 def physical_memory() -> int | None:
     """Installed memory in bytes, or None where it cannot be read."""
-    if sys.platform == "win32":
-        return _windows_memory()
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
-    except (ValueError, OSError, AttributeError):
-        return _sysctl_memory()
+    return total_memory()
 
 
 def check_memory(memory: Callable[[], int | None] = physical_memory) -> Check:
@@ -135,36 +130,3 @@ def _mb(size: int) -> str:
     if size >= 10 * 1024 * MB:
         return f"{size / (1024 * MB):.0f} GB"
     return f"{size / MB:,.0f} MB"
-
-
-def _windows_memory() -> int | None:
-    class MemoryStatus(ctypes.Structure):
-        _fields_ = [
-            ("dwLength", ctypes.c_ulong),
-            ("dwMemoryLoad", ctypes.c_ulong),
-            ("ullTotalPhys", ctypes.c_ulonglong),
-            ("ullAvailPhys", ctypes.c_ulonglong),
-            ("ullTotalPageFile", ctypes.c_ulonglong),
-            ("ullAvailPageFile", ctypes.c_ulonglong),
-            ("ullTotalVirtual", ctypes.c_ulonglong),
-            ("ullAvailVirtual", ctypes.c_ulonglong),
-            ("ullAvailExtendedVirtual", ctypes.c_ulonglong),
-        ]
-
-    status = MemoryStatus()
-    status.dwLength = ctypes.sizeof(MemoryStatus)
-    if not ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)):  # type: ignore[attr-defined]
-        return None
-    return int(status.ullTotalPhys)
-
-
-def _sysctl_memory() -> int | None:
-    import subprocess
-
-    try:
-        out = subprocess.run(
-            ["sysctl", "-n", "hw.memsize"], capture_output=True, text=True, check=True, timeout=5
-        ).stdout
-        return int(out.strip())
-    except (OSError, ValueError, subprocess.SubprocessError):
-        return None

@@ -74,20 +74,21 @@ class AuditEntry:
     after: dict[str, Any] | None
 
 
+def to_entry(row: AuditRow) -> AuditEntry:
+    return AuditEntry(
+        row.id,
+        row.at,
+        row.actor,
+        row.action,
+        row.target,
+        json.loads(row.before) if row.before else None,
+        json.loads(row.after) if row.after else None,
+    )
+
+
 def entries(session: Session, *, limit: int = 1000, action: str | None = None) -> list[AuditEntry]:
-    """The newest entries first."""
+    """The newest entries first (the Logs pane pages and filters with ``auditlog``)."""
     query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
     if action:
         query = query.where(AuditRow.action == action)
-    return [
-        AuditEntry(
-            row.id,
-            row.at,
-            row.actor,
-            row.action,
-            row.target,
-            json.loads(row.before) if row.before else None,
-            json.loads(row.after) if row.after else None,
-        )
-        for row in session.scalars(query)
-    ]
+    return [to_entry(row) for row in session.scalars(query)]

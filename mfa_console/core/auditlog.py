@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 
-from mfa_console.core.audit import AuditEntry
+from mfa_console.core.audit import AuditEntry, to_entry
 from mfa_console.core.db import Database
 from mfa_console.core.db.models import AuditRow
 from mfa_console.core.errors import ConsoleError
@@ -60,18 +60,6 @@ class AuditFilter:
         return where
 
 
-def _entry(row: AuditRow) -> AuditEntry:
-    return AuditEntry(
-        row.id,
-        row.at,
-        row.actor,
-        row.action,
-        row.target,
-        json.loads(row.before) if row.before else None,
-        json.loads(row.after) if row.after else None,
-    )
-
-
 def page(
     db: Database, where: AuditFilter, before_id: int | None = None, limit: int = PAGE
 ) -> list[AuditEntry]:
@@ -80,7 +68,7 @@ def page(
     if before_id is not None:
         query = query.where(AuditRow.id < before_id)
     with db.read() as session:
-        return [_entry(row) for row in session.scalars(query)]
+        return [to_entry(row) for row in session.scalars(query)]
 
 
 def count(db: Database, where: AuditFilter) -> int:

@@ -17,6 +17,19 @@ def total_memory() -> int | None:
     try:
         return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
     except (ValueError, OSError, AttributeError):
+        return _sysctl_memory()
+
+
+def _sysctl_memory() -> int | None:
+    """macOS and the BSDs, where sysconf may not know the physical pages."""
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            ["sysctl", "-n", "hw.memsize"], capture_output=True, text=True, check=True, timeout=5
+        ).stdout
+        return int(out.strip())
+    except (OSError, ValueError, subprocess.SubprocessError):
         return None
 
 

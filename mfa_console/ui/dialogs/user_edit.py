@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 from mfa_console.app import Services
 from mfa_console.core.errors import ConsoleError, ValidationError
 from mfa_console.core.users import phones
-from mfa_console.core.users.methods import LANGUAGE_FIELDS, LANGUAGES, METHODS, MODES
+from mfa_console.core.users.methods import LANGUAGE_FIELDS, LANGUAGES, METHODS
 from mfa_console.core.users.records import User, UserInput
 from mfa_console.ui import messages
+from mfa_console.ui.choices import fill_modes
 
 LANGUAGE_LABELS = {
     "phone-call": "Phone call language:",
@@ -269,12 +270,7 @@ class UserEditDialog(QDialog):
         ext.setText(extension)
 
     def _fill_modes(self, method: str, selected: str | None = None) -> None:
-        self.mode.blockSignals(True)
-        self.mode.clear()
-        for key, label in MODES.get(method, {}).items():
-            self.mode.addItem(label, key)
-        self.mode.setCurrentIndex(max(self.mode.findData(selected), 0))
-        self.mode.blockSignals(False)
+        fill_modes(self.mode, method, selected)
 
     def user_input(self) -> UserInput:
         """What the dialog holds, as the service takes it."""

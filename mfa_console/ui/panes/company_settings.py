@@ -34,8 +34,9 @@ from mfa_console.core.company import (
     CompanySettings,
 )
 from mfa_console.core.errors import ConsoleError, ValidationError
-from mfa_console.core.users.methods import LANGUAGES, METHODS, MODES
+from mfa_console.core.users.methods import LANGUAGES, METHODS
 from mfa_console.ui import messages
+from mfa_console.ui.choices import fill_modes
 from mfa_console.ui.dialogs.user_edit import country_combo, problem_label, show_problem
 
 LANGUAGE_ROWS = (
@@ -274,12 +275,7 @@ class CompanySettingsPane(QWidget):
 
     # Slots ---------------------------------------------------------------------------------
     def _fill_modes(self, method: str, selected: str | None = None) -> None:
-        self.default_mode.blockSignals(True)
-        self.default_mode.clear()
-        for key, label in MODES.get(method, {}).items():
-            self.default_mode.addItem(label, key)
-        self.default_mode.setCurrentIndex(max(self.default_mode.findData(selected), 0))
-        self.default_mode.blockSignals(False)
+        fill_modes(self.default_mode, method, selected)
 
     def _on_method_changed(self) -> None:
         self._fill_modes(self.default_method.currentData())

@@ -10,6 +10,7 @@ from mfa_console.app import Services
 from mfa_console.core.company import CompanySettings
 from mfa_console.core.users.methods import LANGUAGES, METHODS, MODES
 from mfa_console.core.users.phones import country_codes
+from mfa_console.ui.choices import fill_modes
 from mfa_console.ui.wizards.pages import GuidedPage
 
 
@@ -41,10 +42,7 @@ class UserDefaultsPage(GuidedPage):
         form.addRow(note)
 
     def _on_method_changed(self) -> None:
-        method = str(self.method_combo.currentData())
-        self.mode_combo.clear()
-        for key, label in MODES.get(method, {}).items():
-            self.mode_combo.addItem(label, key)
+        fill_modes(self.mode_combo, str(self.method_combo.currentData()))
 
     def load(self) -> None:
         value = self.services.settings.load(CompanySettings)
