@@ -7,7 +7,7 @@ the console costs only what the first pane needs.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -30,7 +30,6 @@ class Services:
     """The console's services over one open data file."""
 
     db: Database
-    _cache: dict[str, object] = field(default_factory=dict, repr=False)
 
     @cached_property
     def settings(self) -> SettingsStore:

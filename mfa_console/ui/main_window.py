@@ -116,11 +116,11 @@ class MainWindow(QMainWindow):
         self.add_action("File", "E&xit", self.close, QKeySequence.StandardKey.Quit)
         self.add_action("File", "&Import Users...", self._on_import_users, "Ctrl+I")
         self.add_action("File", "&Export Users...", self._on_export_users, "Ctrl+E")
-        self.add_action("Tools", "Run &Configuration Wizard...", self._on_run_wizard)
-        self.add_action("Tools", "Email &Outbox...", self._on_outbox)
         backup_actions.install(self)
+        self.add_action("Tools", "&Import from Active Directory...", self._on_directory_import)
+        self.add_action("Tools", "Email &Outbox...", self._on_outbox)
+        self.add_action("Tools", "Run &Configuration Wizard...", self._on_run_wizard)
         self.add_action("Help", "&About MFA Console", self._on_about)
-        self.add_action("Tools", "&Import from Active Directory…", self._on_directory_import)
 
     def add_action(
         self,
