@@ -184,7 +184,7 @@ def test_main_window_has_directory_pane_and_import_action(qtbot, services: Servi
     qtbot.addWidget(window)
     assert isinstance(window.show_pane("directory"), DirectoryPane)
     texts = [action.text() for action in window.menus["Tools"].actions()]
-    assert "&Import from Active Directory…" in texts
+    assert "&Import from Active Directory..." in texts
 
 
 def test_saving_without_tls_warns(qtbot, services: Services, messages):
