@@ -110,21 +110,26 @@ class Certificates:
 class SmtpServer:
     """Start / stop a real SMTP server on a fixed loopback port (so it can come back)."""
 
-    def __init__(self, certs: Certificates, capture: Capture | None = None) -> None:
+    def __init__(
+        self, certs: Certificates, capture: Capture | None = None, *, implicit_tls: bool = False
+    ) -> None:
         self.certs = certs
         self.capture = capture or Capture()
         self.port = free_port()
+        self.implicit_tls = implicit_tls  # TLS from the first byte (port 465), not STARTTLS
         self._controller: Controller | None = None
 
     def start(self) -> SmtpServer:
+        tls = self.certs.server_context()
         self._controller = Controller(
             self.capture,
             hostname="127.0.0.1",
             port=self.port,
-            tls_context=self.certs.server_context(),
-            require_starttls=True,
+            ssl_context=tls if self.implicit_tls else None,
+            tls_context=None if self.implicit_tls else tls,
+            require_starttls=not self.implicit_tls,
             auth_required=True,
-            auth_require_tls=True,
+            auth_require_tls=not self.implicit_tls,  # the whole session is TLS already
             authenticator=_authenticator,
         )
         self._controller.start()
