@@ -112,13 +112,21 @@ def current_values(session: Session, user_ids: Sequence[int]) -> dict[int, dict[
     return {row[0]: dict(zip(names, row[1:], strict=True)) for row in session.execute(query)}
 
 
+MAX_SQL_VARIABLES = 32_000  # SQLite allows 32,766 bound values per statement (3.32 and newer)
+
+
 def insert_users(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
     """Insert users; returns directory_id -> new user id."""
     if not rows:
         return {}
-    # A plain executemany is several times faster than INSERT ... RETURNING in batches; the ids
-    # are then read back by the unique directory id.
-    session.connection().execute(insert(_USERS), rows)
+    # Multi-row INSERTs, not executemany: the search index (FTS5, kept by triggers) flushes its
+    # pending terms at the end of every statement, so one statement per row costs several times
+    # more than one per chunk. The ids are then read back by the unique directory id.
+    columns = [name for name in rows[0] if name in _USERS.c]  # rows also carry the writer's notes
+    chunk = max(1, MAX_SQL_VARIABLES // len(columns))
+    for start in range(0, len(rows), chunk):
+        values = [{name: row[name] for name in columns} for row in rows[start : start + chunk]]
+        session.connection().execute(insert(_USERS).values(values))
     ids = [row["directory_id"] for row in rows]
     query = select(_USERS.c.id, _USERS.c.directory_id).where(_USERS.c.directory_id.in_(ids))
     return {str(directory_id): int(user_id) for user_id, directory_id in session.execute(query)}
