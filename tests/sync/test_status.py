@@ -26,3 +26,16 @@ def test_sync_section_follows_the_runs(
     assert after.state == status.OK, after.lines
     assert after.facts["last_run"]["status"] == "succeeded"
     assert after.facts["next_run"] is not None and after.facts["pending_approval"] == 0
+
+
+def test_synced_users_are_found_by_the_users_search(
+    ldap_sync: Services, slapd: SlapdServer, ou: str, add_item: AddItem
+) -> None:
+    from mfa_console.core.users.query import UserQuery
+
+    for name in ("zebedee", "zachary", "quentin"):
+        slapd.add_user(name, ou, telephoneNumber="+1 425 555 0142")
+    add_item("container", ou)
+    ldap_sync.sync.run(full=True)
+    assert [u.username for u in UserQuery(ldap_sync.db, "ebede").page(0, 10)] == ["zebedee"]
+    assert UserQuery(ldap_sync.db, "5550142").count() == 3

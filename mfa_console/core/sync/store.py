@@ -6,6 +6,7 @@ queue entries in one transaction: a run interrupted between batches leaves only 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -115,6 +116,12 @@ def current_values(session: Session, user_ids: Sequence[int]) -> dict[int, dict[
 MAX_SQL_VARIABLES = 32_000  # SQLite allows 32,766 bound values per statement (3.32 and newer)
 
 
+@functools.cache
+def _multi_insert_sql(columns: tuple[str, ...], count: int) -> str:
+    row = "(" + ", ".join("?" for _ in columns) + ")"
+    return f"INSERT INTO users ({', '.join(columns)}) VALUES {', '.join([row] * count)}"
+
+
 def insert_users(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
     """Insert users; returns directory_id -> new user id."""
     if not rows:
@@ -123,10 +130,19 @@ def insert_users(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]
     # pending terms at the end of every statement, so one statement per row costs several times
     # more than one per chunk. The ids are then read back by the unique directory id.
     columns = [name for name in rows[0] if name in _USERS.c]  # rows also carry the writer's notes
+    types = [_USERS.c[name].type for name in columns]
+    processors = [t.bind_processor(session.get_bind().dialect) for t in types]
     chunk = max(1, MAX_SQL_VARIABLES // len(columns))
+    connection = session.connection()
     for start in range(0, len(rows), chunk):
-        values = [{name: row[name] for name in columns} for row in rows[start : start + chunk]]
-        session.connection().execute(insert(_USERS).values(values))
+        part = rows[start : start + chunk]
+        params: list[Any] = []
+        for row in part:
+            params.extend(
+                p(row[name]) if p else row[name]
+                for name, p in zip(columns, processors, strict=True)
+            )
+        connection.exec_driver_sql(_multi_insert_sql(tuple(columns), len(part)), tuple(params))
     ids = [row["directory_id"] for row in rows]
     query = select(_USERS.c.id, _USERS.c.directory_id).where(_USERS.c.directory_id.in_(ids))
     return {str(directory_id): int(user_id) for user_id, directory_id in session.execute(query)}
