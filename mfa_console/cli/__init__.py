@@ -20,7 +20,8 @@ from mfa_console.core.errors import ConsoleError, DataFileLockedError
 _SHARED = {"output"}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
+    """The parser; without commands it knows only the window's options (and imports nothing)."""
     parser = argparse.ArgumentParser(
         prog="mfa-console",
         description="MFA Console. With no command, opens the console window.",
@@ -43,9 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
         default="1200x760",
         help="with --screenshot: the window size (default 1200x760)",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in command_modules():
-        module.register(sub)
+    if with_commands:
+        sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+        for module in command_modules():
+            module.register(sub)
     return parser
 
 
@@ -55,7 +57,21 @@ def command_modules() -> list[ModuleType]:
     return [importlib.import_module(f"{__name__}.{name}") for name in names]
 
 
+def _window_options(argv: list[str]) -> argparse.Namespace | None:
+    """The options when ``argv`` only opens the window (no command, no help), else None: then
+    opening the console imports none of the command modules."""
+    if any(arg in ("-h", "--help") for arg in argv):
+        return None
+    args, rest = build_parser(with_commands=False).parse_known_args(argv)
+    return None if rest else args
+
+
 def run(argv: list[str]) -> int:
+    window = _window_options(argv)
+    if window is not None:
+        from mfa_console.ui.launch import launch
+
+        return launch(window)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -65,7 +65,17 @@ def launch(args: argparse.Namespace) -> int:
             messages.error(None, "Cannot open the data file", exc)
         return 1
     state = _ui_state(args.screenshot)
-    window = MainWindow(services, state)
+    first = None
+    if args.screenshot and args.pane:
+        from mfa_console.ui.panes.registry import pane_spec
+
+        try:
+            first = pane_spec(args.pane).key
+        except KeyError as exc:
+            print(f"mfa-console: {exc.args[0]}", file=sys.stderr)
+            services.close()
+            return 2
+    window = MainWindow(services, state, first_pane=first)
     if args.screenshot:
         return _screenshot(app, window, args)
     from mfa_console.ui.wizards.first_run import FirstRun
@@ -96,16 +106,8 @@ def _ui_state(ephemeral: bool):  # type: ignore[no-untyped-def]
 
 
 def _screenshot(app, window, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    from mfa_console.ui.panes.registry import pane_spec
-
     width, height = _parse_size(args.size)
     window.resize(width, height)
-    if args.pane:
-        try:
-            window.show_pane(pane_spec(args.pane).key)
-        except KeyError as exc:
-            print(f"mfa-console: {exc.args[0]}", file=sys.stderr)
-            return 2
     window.show()
     from mfa_console.ui.tasks import wait_for_tasks
 

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.app import Services
-from mfa_console.ui import backup_actions
 from mfa_console.ui.panes.registry import PANES, PaneSpec, pane_factory
 
 
@@ -27,7 +26,14 @@ class MainWindow(QMainWindow):
     pane_changed = Signal(str)
     users_changed = Signal()  # users were added or changed outside the Users pane (import, sync)
 
-    def __init__(self, services: Services, state: QSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        state: QSettings,
+        parent: QWidget | None = None,
+        *,
+        first_pane: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self._state = state
@@ -45,7 +51,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.statusBar().addPermanentWidget(QLabel(f"Data file: {services.db.display_name}"))
         self.users_changed.connect(self._on_users_changed)
-        self._restore_state()
+        self._restore_state(first_pane)
 
     # Navigation ----------------------------------------------------------------------------
     def _build_navigation(self) -> QListWidget:
@@ -116,6 +122,8 @@ class MainWindow(QMainWindow):
         self.add_action("File", "E&xit", self.close, QKeySequence.StandardKey.Quit)
         self.add_action("File", "&Import Users...", self._on_import_users, "Ctrl+I")
         self.add_action("File", "&Export Users...", self._on_export_users, "Ctrl+E")
+        from mfa_console.ui import backup_actions  # the backup code loads when menus are built
+
         backup_actions.install(self)
         self.add_action("Tools", "&Import from Active Directory...", self._on_directory_import)
         self.add_action("Tools", "Email &Outbox...", self._on_outbox)
@@ -175,13 +183,13 @@ class MainWindow(QMainWindow):
         AboutDialog(self.services, self).exec()
 
     # State ---------------------------------------------------------------------------------
-    def _restore_state(self) -> None:
+    def _restore_state(self, first_pane: str | None) -> None:
         geometry = self._state.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1200, 760)
-        last = str(self._state.value("window/last_pane", "status"))
+        last = first_pane or str(self._state.value("window/last_pane", "status"))
         keys = [spec.key for spec in PANES]
         self.show_pane(last if last in keys else "status")
 

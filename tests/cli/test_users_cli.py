@@ -117,3 +117,18 @@ def test_list_filter(data_file: Path) -> None:
     found = json.loads(run(data_file, "users", "list", "--filter", "bob", "--json").stdout)
     assert [u["username"] for u in found] == ["bob@example.com"]
     assert json.loads(run(data_file, "users", "list", "--filter", "zzz", "--json").stdout) == []
+
+
+def test_opening_the_window_loads_no_command_or_feature_modules() -> None:
+    """Start-up stays fast: the window's options are parsed without importing the commands."""
+    code = (
+        "import sys; from mfa_console.cli import _window_options\n"
+        "args = _window_options(['--data', 'x.db', '--pane', 'users'])\n"
+        "loaded = [m for m in sys.modules if m.startswith(('mfa_console.cli.', "
+        "'mfa_console.core.mail', 'mfa_console.core.sync', 'mfa_console.core.backup', "
+        "'mfa_console.core.directory', 'mfa_console.core.activation', 'ldap3', 'jinja2'))]\n"
+        "print(args.data, args.pane, loaded)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)  # fmt: skip
+    assert result.stdout.strip() == "x.db users []", result.stdout + result.stderr

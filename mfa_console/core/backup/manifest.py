@@ -11,27 +11,31 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from mfa_console.core.activation.settings import TOKEN_KEY
 from mfa_console.core.backup.errors import BackupCorruptError
-from mfa_console.core.directory.settings import PASSWORD_SECRET as DIRECTORY_PASSWORD
-from mfa_console.core.mail.seal import KEY_NAME as OUTBOX_KEY
-from mfa_console.core.mail.settings import PASSWORD_KEY as SMTP_PASSWORD
 
 FORMAT = "mfa-console-backup"
 FORMAT_VERSION = 1
 SUFFIX = ".mfabackup"
 
-# Keyring entries of one data file that a restore elsewhere needs again, with what they are for.
-KNOWN_SECRETS: dict[str, str] = {
-    DIRECTORY_PASSWORD: "the directory bind password (Directory Integration > Settings)",
-    SMTP_PASSWORD: "the SMTP server password (Email)",
-    OUTBOX_KEY: "the key of queued messages with an initial PIN (discard and resend them)",
-    TOKEN_KEY: "the activation of this server (Activation: activate again)",
-}
+
+def known_secrets() -> dict[str, str]:
+    """The keyring entries the features use (name -> what to enter again after a restore)."""
+    # Imported here: the feature modules (mail's seal loads cryptography) are not needed at start.
+    from mfa_console.core.activation.settings import TOKEN_KEY
+    from mfa_console.core.directory.settings import PASSWORD_SECRET as DIRECTORY_PASSWORD
+    from mfa_console.core.mail.seal import KEY_NAME as OUTBOX_KEY
+    from mfa_console.core.mail.settings import PASSWORD_KEY as SMTP_PASSWORD
+
+    return {
+        DIRECTORY_PASSWORD: "the directory bind password (Directory Integration > Settings)",
+        SMTP_PASSWORD: "the SMTP server password (Email)",
+        OUTBOX_KEY: "the key of queued messages with an initial PIN (discard and resend them)",
+        TOKEN_KEY: "the activation of this server (Activation: activate again)",
+    }
 
 
 def describe_secret(name: str) -> str:
-    return KNOWN_SECRETS.get(name, name)
+    return known_secrets().get(name, name)
 
 
 @dataclass(frozen=True)

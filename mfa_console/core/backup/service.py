@@ -13,7 +13,7 @@ from pathlib import Path
 from mfa_console.core import audit
 from mfa_console.core.backup.create import BackupResult, create_backup
 from mfa_console.core.backup.errors import BackupError
-from mfa_console.core.backup.manifest import KNOWN_SECRETS
+from mfa_console.core.backup.manifest import known_secrets
 from mfa_console.core.backup.restore import RestoreResult, restore_backup
 from mfa_console.core.backup.verify import VerifyResult, verify_backup
 from mfa_console.core.db import Database
@@ -50,9 +50,9 @@ class BackupService:
         """Names of this data file's keyring entries (all known names if the keyring is shut)."""
         store = SecretStore(self._db.install_id())
         try:
-            return tuple(name for name in KNOWN_SECRETS if store.has(name))
+            return tuple(name for name in known_secrets() if store.has(name))
         except SecretsUnavailableError:
-            return tuple(KNOWN_SECRETS)
+            return tuple(known_secrets())
 
     def create(self, destination: Path, progress: Progress | None = None) -> BackupResult:
         result = create_backup(
