@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from mfa_console.core.sync.history import RunRecord, SyncHistory
 from mfa_console.core.sync.results import Change
+from mfa_console.ui.models.columns import ColumnsTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 RUN_COLUMNS = (
@@ -30,21 +31,7 @@ CHANGE_COLUMNS = ("Action", "Username", "Detail", "Directory ID")
 PAGE = 500
 
 
-class _Table(QAbstractTableModel):
-    columns: tuple[str, ...] = ()
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns[section] if 0 <= section < len(self.columns) else None
-        return None
-
-
-class SyncRunsModel(_Table):
+class SyncRunsModel(ColumnsTableModel):
     columns = RUN_COLUMNS
 
     def __init__(self, parent: Any = None) -> None:
@@ -85,7 +72,7 @@ def _run_text(run: RunRecord, column: int) -> str:
     return str(run.counts[_COUNT_KEYS[column - 5]])
 
 
-class SyncChangesModel(_Table):
+class SyncChangesModel(ColumnsTableModel):
     columns = CHANGE_COLUMNS
 
     def __init__(self, history: SyncHistory, parent: Any = None) -> None:
