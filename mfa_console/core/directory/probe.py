@@ -192,7 +192,9 @@ def _sample_search(report: _Reporter, settings: DirectorySettings, conn: Any) ->
     counts = {"users": 0, "id": 0, "username": 0, "email": 0, "phone": 0}
     more = False
     try:
-        for entry in paged_entries(conn, settings, settings.base_dn, settings.user_filter, attrs):
+        for entry in paged_entries(
+            conn, settings, settings.base_dn, settings.user_filter, attrs, raw=True
+        ):
             if counts["users"] >= SAMPLE_LIMIT:
                 more = True
                 break

@@ -56,6 +56,9 @@ def parse_phone(
         raise PhoneError(
             f"the extension {extension!r} may hold only digits, * # and commas (pauses)"
         )
+    quick = _international_e164(text)
+    if quick is not None:
+        return Phone(quick, extension)
     region = phonenumbers.region_code_for_country_code(country_code)
     if region == "ZZ" and not text.startswith("+"):
         raise PhoneError(f"+{country_code} is not a country code")
@@ -69,6 +72,63 @@ def parse_phone(
     if not extension and number.extension:
         extension = number.extension
     return Phone(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), extension)
+
+
+def _international_e164(text: str) -> str | None:
+    """E.164 of a plain international number ("+44 7700 900123"), without phonenumbers' parse.
+
+    The same result as ``parse`` for the common case only: "+" then digits with spaces, hyphens,
+    dots or parentheses, a country code, no national prefix (nothing its pattern matches) and a
+    possible length. Anything else, valid or not, returns None for the full parse (which also
+    gives the reasons). A directory sync parses hundreds of thousands of these: this is ~5x
+    faster. tests/core/test_phone_fast_path.py checks it against ``parse`` on every region's
+    examples.
+    """
+    if not text.startswith("+"):
+        return None
+    digits = text[1:].translate(_SEPARATORS)
+    if not (digits.isascii() and digits.isdigit()) or not 3 <= len(digits) <= 20:
+        return None
+    for size in (1, 2, 3):
+        country = _country(digits[:size])
+        if country is not None:
+            break
+    else:
+        return None
+    national = digits[size:]
+    prefix = country.prefix
+    if (
+        not 2 <= len(national) <= 17
+        or national[0] == "0"
+        or (prefix is not None and prefix.match(national) is not None)
+    ):
+        return None
+    number = phonenumbers.PhoneNumber(country_code=country.code, national_number=int(national))
+    if phonenumbers.is_possible_number_with_reason(number) != ValidationResult.IS_POSSIBLE:
+        return None
+    return f"+{country.code}{national}"
+
+
+@dataclass(frozen=True)
+class _Country:
+    code: int
+    prefix: re.Pattern[str] | None  # the national prefix for parsing, if the country has one
+
+
+@cache
+def _country(code: str) -> _Country | None:
+    """The country of a calling code ("44"), or None; loads only that country's metadata."""
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(int(code))
+    if not regions or code.startswith("0"):
+        return None
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(int(code), regions[0])
+    if metadata is None:
+        return None
+    pattern = metadata.national_prefix_for_parsing
+    return _Country(int(code), re.compile(pattern) if pattern else None)
+
+
+_SEPARATORS = str.maketrans("", "", " -.()")
 
 
 def _parse_reason(exc: NumberParseException) -> str:
