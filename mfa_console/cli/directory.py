@@ -41,6 +41,13 @@ def register(sub: Any) -> None:
     )
     configure.add_argument("--ca-file", metavar="FILE", help="PEM file of the CA to trust")
     configure.add_argument("--user-filter", metavar="FILTER")
+    configure.add_argument("--page-size", type=int, metavar="N", help="entries per page")
+    configure.add_argument(
+        "--size-limit",
+        type=int,
+        metavar="N",
+        help="most users the Import dialog lists (0: no limit; syncs always read all)",
+    )
     configure.set_defaults(func=configure_command)
 
     test = commands.add_parser("test", help="test each stage: name, TCP, TLS, bind, search")
@@ -73,6 +80,9 @@ def configure_command(args: argparse.Namespace, services: Any) -> int:
         changes["ca_file"] = os.path.abspath(args.ca_file) if args.ca_file else ""
     if args.user_filter:
         changes["user_filter"] = args.user_filter
+    for name in ("page_size", "size_limit"):
+        if getattr(args, name) is not None:
+            changes[name] = getattr(args, name)
     settings = dataclasses.replace(settings, **changes)
     password = None
     if args.password_stdin:

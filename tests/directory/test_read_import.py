@@ -226,3 +226,28 @@ def test_import_never_disables_and_cancel_keeps_batches(services: Services):
     with pytest.raises(CancelledError):
         import_users(services.db, services.settings, cancel_after_first_batch(), token)
     assert services.users.count()[0] == 1 + importer.BATCH_SIZE
+
+
+def test_query_size_limit_caps_lists_and_searches_only(
+    ldap_settings: DirectorySettings, slapd: SlapdServer
+):
+    from mfa_console.core.directory import browse
+
+    ou = slapd.add_ou(f"limit-{uuid.uuid4().hex[:6]}")
+    tag = ou[3:12]
+    for i in range(12):
+        slapd.add_user(f"lim{i:02d}{tag}", ou)
+    capped = dataclasses.replace(ldap_settings, size_limit=5, page_size=4)
+    with connect(capped, slapd.reader_pw) as connection:
+        listed, truncated = browse.list_users(connection, capped, ContainerScope(ou))
+        assert (len(listed), truncated) == (5, True)
+        found, truncated = browse.search_users(connection, capped, "lim")
+        assert (len(found), truncated) == (5, True)
+        # a read for an import or a sync is never capped
+        assert len(list(read_users(connection, capped, ContainerScope(ou), NullProgress()))) == 12
+    unlimited = dataclasses.replace(capped, size_limit=0)
+    with connect(unlimited, slapd.reader_pw) as connection:
+        listed, truncated = browse.list_users(connection, unlimited, ContainerScope(ou))
+        assert (len(listed), truncated) == (12, False)
+    with pytest.raises(Exception, match="size limit"):
+        dataclasses.replace(ldap_settings, size_limit=-1).validate()

@@ -25,10 +25,6 @@ from mfa_console.core.directory.records import ContainerScope, DirectoryUser, Gr
 from mfa_console.core.directory.settings import DirectorySettings
 from mfa_console.core.progress import NullProgress, Progress
 
-SEARCH_LIMIT = 500
-LIST_LIMIT = 5000
-
-
 @dataclass(frozen=True)
 class Node:
     """A container, OU, domain or group in a browse tree."""
@@ -77,10 +73,9 @@ def search_users(
     connection: DirectoryConnection,
     settings: DirectorySettings,
     text: str,
-    limit: int = SEARCH_LIMIT,
 ) -> tuple[list[DirectoryUser], bool]:
-    """Users whose name, username or email starts with ``text`` (or whose name contains it);
-    returns (users, truncated)."""
+    """Users whose name, username or email starts with ``text`` (or whose name contains it), at
+    most the query size limit; returns (users, truncated)."""
     value = escape_filter_chars(text.strip())
     amap = settings.attributes
     if not value:
@@ -99,7 +94,7 @@ def search_users(
             search_filter,
             ldap3.SUBTREE,
             attributes=user_attributes(settings),
-            size_limit=limit,
+            size_limit=settings.size_limit,
             time_limit=settings.search_timeout,
         )
     except lexc.LDAPException as exc:
@@ -119,15 +114,16 @@ def list_users(
     connection: DirectoryConnection,
     settings: DirectorySettings,
     scope: ContainerScope | GroupScope,
-    limit: int = LIST_LIMIT,
     progress: Progress | None = None,
 ) -> tuple[list[DirectoryUser], bool]:
-    """The users of a container or group for a list, at most ``limit``; (users, truncated)."""
+    """The users of a container or group for a list, at most the query size limit;
+    (users, truncated)."""
     users: Iterator[DirectoryUser] = read_users(
         connection, settings, scope, progress or NullProgress()
     )
-    found = list(islice(users, limit + 1))
-    truncated = len(found) > limit
+    limit = settings.size_limit or None
+    found = list(islice(users, None if limit is None else limit + 1))
+    truncated = limit is not None and len(found) > limit
     return sorted(found[:limit], key=lambda u: u.username.lower()), truncated
 
 

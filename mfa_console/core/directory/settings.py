@@ -137,6 +137,10 @@ class DirectorySettings:
     bind_dn: str = ""
     base_dn: str = ""
     page_size: int = 1000
+    # The most users the Import dialog lists for a search or a selection (0: no limit). Reads
+    # for an import of a whole scope and for synchronization are never capped: a capped read
+    # would look like users leaving the directory.
+    size_limit: int = 1000
     connect_timeout: int = 10
     search_timeout: int = 120
     container_filter: str = AD_FILTERS["container_filter"]
@@ -193,6 +197,8 @@ class DirectorySettings:
             problems["base_dn"] = "enter the base DN, e.g. DC=example,DC=com"
         if not 1 <= self.page_size <= 100_000:
             problems["page_size"] = "the page size must be between 1 and 100000"
+        if not 0 <= self.size_limit <= 1_000_000:
+            problems["size_limit"] = "the query size limit must be 0 (no limit) to 1000000"
         if not 1 <= self.connect_timeout <= 300:
             problems["connect_timeout"] = "the connect timeout must be 1 to 300 seconds"
         if not 1 <= self.search_timeout <= 3600:

@@ -213,8 +213,13 @@ class DirectoryImportDialog(QDialog):
         users, truncated = found
         self.model.set_users(users)
         self.table.resizeColumnsToContents()
-        more = " (only the first ones are shown: search to narrow down)" if truncated else ""
-        self.status.setText(f"{len(users)} users for {what}{more}. Select the ones to import.")
+        if truncated:
+            self.status.setText(
+                f"The first {len(users)} users for {what} (the query size limit): search to "
+                "narrow down, or raise the limit in Settings. Select the ones to import."
+            )
+        else:
+            self.status.setText(f"{len(users)} users for {what}. Select the ones to import.")
 
     # --- import --------------------------------------------------------------------------
     def selected_users(self) -> list[DirectoryUser]:

@@ -86,6 +86,12 @@ class SettingsTab(QWidget):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.page_size = self._spin(1, 100_000, "")
+        self.size_limit = self._spin(0, 1_000_000, " users")
+        self.size_limit.setSpecialValueText("No limit")
+        self.size_limit.setToolTip(
+            "The most users the Import dialog lists for a search or a selection. Importing a "
+            "whole container or group and synchronizing always read every user."
+        )
         self.connect_timeout = self._spin(1, 300, " s")
         self.search_timeout = self._spin(1, 3600, " s")
         self.test_button = QPushButton("&Test")
@@ -120,6 +126,7 @@ class SettingsTab(QWidget):
         form.addRow("Bind D&N or UPN:", self.bind_dn)
         form.addRow("Bind &password:", self.password)
         form.addRow("Page si&ze:", self.page_size)
+        form.addRow("&Query size limit:", self.size_limit)
         form.addRow("Connect ti&meout:", self.connect_timeout)
         form.addRow("Searc&h timeout:", self.search_timeout)
         buttons = QHBoxLayout()
@@ -144,6 +151,7 @@ class SettingsTab(QWidget):
             "stored in the OS keyring (type to replace)" if has_password else "not stored yet"
         )
         self.page_size.setValue(settings.page_size)
+        self.size_limit.setValue(settings.size_limit)
         self.connect_timeout.setValue(settings.connect_timeout)
         self.search_timeout.setValue(settings.search_timeout)
         self._update_warning()
@@ -161,6 +169,7 @@ class SettingsTab(QWidget):
             bind=str(self.bind.currentData()),
             bind_dn=self.bind_dn.text().strip(),
             page_size=self.page_size.value(),
+            size_limit=self.size_limit.value(),
             connect_timeout=self.connect_timeout.value(),
             search_timeout=self.search_timeout.value(),
         )
