@@ -11,7 +11,7 @@ from typing import Any
 
 from mfa_console.cli.output import add_json_flag, print_json
 from mfa_console.core.directory.records import ContainerScope, GroupScope
-from mfa_console.core.directory.settings import DirectorySettings
+from mfa_console.core.directory.settings import DirectorySettings, base_dn_of
 from mfa_console.core.errors import ConsoleError
 from mfa_console.core.progress import NullProgress
 
@@ -25,11 +25,19 @@ def register(sub: Any) -> None:
     configure.add_argument(
         "--server",
         action="append",
-        required=True,
         metavar="URL",
         help="ldaps://host:636 or ldap://host:389; repeat for backup servers, in order",
     )
-    configure.add_argument("--base-dn", required=True, metavar="DN")
+    configure.add_argument(
+        "--domain",
+        metavar="NAME",
+        help="Active Directory: the domain's DNS name; without --server its domain controllers "
+        "are found through DNS",
+    )
+    configure.add_argument(
+        "--dns-server", metavar="HOST[:PORT]", help="DNS server to ask instead of this computer's"
+    )
+    configure.add_argument("--base-dn", metavar="DN", help="default: from --domain")
     configure.add_argument("--bind-dn", metavar="DN", help="bind DN or UPN (else anonymous)")
     configure.add_argument(
         "--password-stdin", action="store_true", help="read the bind password from stdin"
@@ -68,11 +76,22 @@ def configure_command(args: argparse.Namespace, services: Any) -> int:
     kind = args.type or current.kind
     settings = current if kind == current.kind else DirectorySettings.defaults(kind)
     security = "starttls" if args.starttls else "none" if args.no_tls else "ldaps"
+    domain = args.domain if args.domain is not None else settings.domain
+    if not args.server and not (kind == "ad" and domain):
+        raise ConsoleError(
+            "No server to connect to.",
+            hint="Pass --server URL (repeat for backups), or --domain NAME for Active Directory.",
+        )
+    base_dn = args.base_dn or (base_dn_of(domain) if domain else "")
+    if not base_dn:
+        raise ConsoleError("The base DN is missing.", hint="Pass --base-dn DC=example,DC=com.")
     changes: dict[str, Any] = {
         "kind": kind,
-        "servers": tuple(args.server),
+        "servers": tuple(args.server or ()),
+        "domain": domain,
+        "dns_server": args.dns_server if args.dns_server is not None else settings.dns_server,
         "security": security,
-        "base_dn": args.base_dn,
+        "base_dn": base_dn,
         "bind": "simple" if args.bind_dn else "anonymous",
         "bind_dn": args.bind_dn or "",
     }
@@ -95,7 +114,8 @@ def configure_command(args: argparse.Namespace, services: Any) -> int:
             hint="Pass --password-stdin and pipe the password in.",
         )
     services.directory.save(settings, password)
-    print(f"Directory settings saved ({len(settings.servers)} server(s), {security}).")
+    where = f"{len(settings.servers)} server(s)" if settings.servers else f"DCs of {domain}"
+    print(f"Directory settings saved ({where}, {security}).")
     if security == "none":
         print("Warning: without TLS the bind password travels in clear text.", file=sys.stderr)
     return 0

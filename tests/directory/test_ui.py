@@ -209,3 +209,35 @@ def test_save_buttons_only_on_own_tabs(qtbot, services: Services):
         pane.tabs.setCurrentIndex(index)
         own = index < 3
         assert pane.save_button.isHidden() != own
+
+
+def test_pane_with_a_domain_and_no_servers_finds_the_controllers(
+    qtbot, services: Services, messages, samba_ad: SambaDC, test_cas, make_dns
+):
+    dns = make_dns(
+        srv=[("_ldap._tcp.dc._msdcs.example.test", "dc1.example.test", 389, 0, 100)],
+        hosts=[("dc1.example.test", "127.0.0.1")],
+    )
+    pane = DirectoryPane(services)
+    qtbot.addWidget(pane)
+    pane.resize(900, 720)
+    tab = pane.settings_tab
+    tab.domain.setText("example.test")
+    assert "from DNS" in tab.servers.placeholderText()
+    tab.dns_server.setText(dns.address)
+    tab.ca_file.setText(str(test_cas.trusted.ca_file))
+    tab.bind_dn.setText(samba_ad.admin_upn)
+    tab.password.setText(samba_ad.admin_pw)
+    qtbot.mouseClick(pane.save_button, Qt.MouseButton.LeftButton)
+    assert messages == []
+    saved = services.directory.load()
+    assert (saved.servers, saved.domain, saved.base_dn) == ((), "example.test", samba_ad.base_dn)
+    pane.grab().save(str(qtbot_screens() / "directory-settings-domain.png"))
+    qtbot.mouseClick(tab.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: pane.test_dialog is not None, timeout=20_000)
+    lines = [pane.test_dialog.stages.item(i).text() for i in range(pane.test_dialog.stages.count())]
+    assert lines[0] == "Domain controllers of example.test (DNS): ldaps://dc1.example.test:636"
+    assert len(lines) == 6 and "failed" not in pane.test_dialog.verdict.text(), lines
+    pane.test_dialog.grab().save(str(qtbot_screens() / "directory-test-domain.png"))
+    tab.use_ldap.setChecked(True)
+    assert tab.domain.isHidden() and tab.dns_server.isHidden()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.services.certs import CertFiles, write_ca
+from tests.services.dns import DnsServer
 from tests.services.samba_ad import SambaDC
 from tests.services.slapd import SlapdServer
 
@@ -66,3 +67,22 @@ def samba_ad(tmp_path_factory: pytest.TempPathFactory, test_cas: TestCAs) -> Ite
     dc = SambaDC(tmp_path_factory.mktemp("samba"), test_cas.trusted).acquire()
     yield dc
     dc.release()
+
+
+MakeDns = Callable[..., DnsServer]
+
+
+@pytest.fixture
+def make_dns(tmp_path: Path) -> Iterator[MakeDns]:
+    """A factory of dnsmasq servers: ``make_dns(srv=[(name, target, port, prio, weight)],
+    hosts=[(name, ipv4)])``; all are stopped at the end."""
+    started: list[DnsServer] = []
+
+    def make(**records: object) -> DnsServer:
+        server = DnsServer(tmp_path / f"dns{len(started)}")
+        started.append(server)
+        return server.start(**records)  # type: ignore[arg-type]
+
+    yield make
+    for server in started:
+        server.stop()

@@ -25,6 +25,7 @@ from mfa_console.core.directory.records import ContainerScope, DirectoryUser, Gr
 from mfa_console.core.directory.settings import DirectorySettings
 from mfa_console.core.progress import NullProgress, Progress
 
+
 @dataclass(frozen=True)
 class Node:
     """A container, OU, domain or group in a browse tree."""

@@ -20,6 +20,7 @@ from typing import Any
 import ldap3
 from ldap3.core import exceptions as lexc
 
+from mfa_console.core.directory.discovery import endpoints
 from mfa_console.core.directory.errors import (
     DirectoryBindError,
     DirectoryError,
@@ -114,9 +115,12 @@ def connect(settings: DirectorySettings, password: str | None) -> DirectoryConne
     context = tls_context(settings) if settings.security != "none" else None
     skipped: list[str] = []
     tls_failed = False
-    for url, host, port in settings.endpoints():
+    for endpoint in endpoints(settings):
+        url = endpoint.url
         try:
-            conn = open_connection(settings, host, port, context, password)
+            conn = open_connection(
+                settings, endpoint.host, endpoint.port, context, password, endpoint.address
+            )
         except _ServerUnreachable as exc:
             skipped.append(f"{url}: {exc.reason}")
             tls_failed = tls_failed or exc.tls
@@ -154,11 +158,14 @@ def open_connection(
     port: int,
     context: ssl.SSLContext | None,
     password: str | None,
+    address: str = "",
 ) -> ldap3.Connection:
-    """Open, secure and bind one server; _ServerUnreachable for name/TCP/TLS failures."""
+    """Open, secure and bind one server; _ServerUnreachable for name/TCP/TLS failures.
+
+    ``address``: connect there (the certificate is still checked against ``host``)."""
     tls = _VerifiedTls(context, host) if context is not None else None
     server = ldap3.Server(
-        host,
+        address or host,
         port=port,
         use_ssl=settings.security == "ldaps",
         tls=tls,

@@ -16,6 +16,7 @@ from typing import Any
 
 from mfa_console.core.directory import tlsinfo
 from mfa_console.core.directory.connection import connect, tls_context
+from mfa_console.core.directory.discovery import Endpoint, endpoints
 from mfa_console.core.directory.errors import DirectoryError
 from mfa_console.core.directory.reader import paged_entries, to_user
 from mfa_console.core.directory.settings import DirectorySettings
@@ -83,9 +84,10 @@ def probe(
         except DirectoryError as exc:
             report.add("CA file", FAILED, str(exc))
             return report.report
+    servers = _endpoints(report, settings)
     reachable = 0
-    for url, host, port in settings.endpoints():
-        reachable += _server_stages(report, settings, url, host, port, context)
+    for endpoint in servers:
+        reachable += _server_stages(report, settings, endpoint, context)
     if not reachable:
         report.add("Bind", SKIPPED, "no server passed the checks above")
         report.add("Sample search", SKIPPED, "no server passed the checks above")
@@ -105,24 +107,41 @@ class _Reporter:
             self._on_stage(stage)
 
 
+def _endpoints(report: _Reporter, settings: DirectorySettings) -> list[Endpoint]:
+    """The servers to check; a line for the DNS discovery of domain controllers, if used."""
+    if settings.servers:
+        return endpoints(settings)
+    stage = f"Domain controllers of {settings.domain} (DNS)"
+    try:
+        found = endpoints(settings)
+    except DirectoryError as exc:
+        report.add(stage, FAILED, f"{exc.message} {exc.hint}".strip())
+        return []
+    report.add(stage, OK, ", ".join(e.url for e in found))
+    return found
+
+
 def _server_stages(
     report: _Reporter,
     settings: DirectorySettings,
-    url: str,
-    host: str,
-    port: int,
+    endpoint: Endpoint,
     context: ssl.SSLContext | None,
 ) -> int:
     """Name, TCP and TLS lines of one server; 1 if it is usable, else 0."""
+    url, host, port = endpoint.url, endpoint.host, endpoint.port
     timeout = float(settings.connect_timeout)
+    if endpoint.address:
+        where = f"{settings.dns_server} (not this computer's DNS)"
+        report.add(f"Name resolution ({url})", OK, f"{host} is {endpoint.address} at {where}")
+    else:
+        try:
+            addresses = sorted({str(i[4][0]) for i in socket.getaddrinfo(host, port, 0, 1)})
+            report.add(f"Name resolution ({url})", OK, f"{host} is {', '.join(addresses)}")
+        except OSError as exc:
+            report.add(f"Name resolution ({url})", FAILED, f"{host} does not resolve ({exc})")
+            return 0
     try:
-        addresses = sorted({str(i[4][0]) for i in socket.getaddrinfo(host, port, 0, 1)})
-        report.add(f"Name resolution ({url})", OK, f"{host} is {', '.join(addresses)}")
-    except OSError as exc:
-        report.add(f"Name resolution ({url})", FAILED, f"{host} does not resolve ({exc})")
-        return 0
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
+        with socket.create_connection((endpoint.connect_host, port), timeout=timeout):
             pass
         report.add(f"TCP ({url})", OK, f"port {port} accepts connections")
     except OSError as exc:
@@ -132,29 +151,30 @@ def _server_stages(
     if context is None:
         report.add(f"TLS ({url})", WARNING, "not used (security: none)")
         return 1
-    return _tls_stage(report, settings, url, host, port, context, timeout)
+    return _tls_stage(report, settings, endpoint, context, timeout)
 
 
 def _tls_stage(
     report: _Reporter,
     settings: DirectorySettings,
-    url: str,
-    host: str,
-    port: int,
+    endpoint: Endpoint,
     context: ssl.SSLContext,
     timeout: float,
 ) -> int:
+    url, host, port, address = endpoint.url, endpoint.host, endpoint.port, endpoint.address
     starttls = settings.security == "starttls"
     name = f"TLS ({url})"
     info = None
     try:
-        info = tlsinfo.certificate_info(tlsinfo.fetch_certificate(host, port, starttls, timeout))
+        info = tlsinfo.certificate_info(
+            tlsinfo.fetch_certificate(host, port, starttls, timeout, address)
+        )
     except (OSError, ssl.SSLError, ValueError) as exc:
         how = "StartTLS" if starttls else "the TLS handshake"
         report.add(name, FAILED, f"{how} failed ({exc}); is this the right port and security?")
         return 0
     try:
-        version = tlsinfo.verify(host, port, starttls, context, timeout)
+        version = tlsinfo.verify(host, port, starttls, context, timeout, address)
     except ssl.SSLCertVerificationError as exc:
         reason = tlsinfo.why_untrusted(exc, info, host)
         report.add(name, FAILED, f"not trusted: {reason}. Certificate: {info.summary()}")

@@ -48,7 +48,7 @@ class DirectoryService:
 
     def configured(self) -> DirectorySettings:
         settings = self.load()
-        if not settings.servers:
+        if not settings.is_configured:
             raise DirectoryNotConfiguredError(
                 "No directory server is configured.",
                 hint="Set it up in Directory Integration > Settings, or with "

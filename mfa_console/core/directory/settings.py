@@ -131,6 +131,9 @@ class DirectorySettings:
 
     kind: str = "ad"
     servers: tuple[str, ...] = ()
+    # Active Directory without servers: find the domain's controllers through DNS (discovery.py)
+    domain: str = ""
+    dns_server: str = ""  # host[:port] to ask instead of this computer's DNS servers
     security: str = "ldaps"
     ca_file: str = ""
     bind: str = "simple"
@@ -172,6 +175,11 @@ class DirectorySettings:
     def is_ad(self) -> bool:
         return self.kind == "ad"
 
+    @property
+    def is_configured(self) -> bool:
+        """Servers are set, or (Active Directory) a domain whose controllers DNS names."""
+        return bool(self.servers) or (self.is_ad and bool(self.domain.strip()))
+
     def endpoints(self) -> list[tuple[str, str, int]]:
         """(url, host, port) of each server, in failover order."""
         return [parse_server(url, self.security) for url in self.servers]
@@ -182,8 +190,17 @@ class DirectorySettings:
             problems["kind"] = "choose Active Directory or LDAP"
         if self.security not in SECURITY:
             problems["security"] = "choose LDAPS, StartTLS or None"
-        if not self.servers:
-            problems["servers"] = "enter at least one server, e.g. ldaps://dc1.example.com"
+        if not self.servers and not (self.is_ad and self.domain.strip()):
+            problems["servers"] = "enter at least one server, e.g. ldaps://dc1.example.com" + (
+                ", or the domain name to find its controllers" if self.is_ad else ""
+            )
+        if self.domain.strip() and not _is_domain_name(self.domain.strip().rstrip(".")):
+            problems["domain"] = f"{self.domain!r} is not a DNS domain name like corp.example.com"
+        if self.dns_server.strip():
+            try:
+                parse_dns_server(self.dns_server)
+            except ValueError as exc:
+                problems["dns_server"] = str(exc)
         for url in self.servers:
             try:
                 parse_server(url, self.security)
@@ -230,6 +247,41 @@ def parse_server(url: str, security: str) -> tuple[str, str, int]:
     except ValueError:
         raise ValueError(f"{url!r} has an invalid port") from None
     return f"{parts.scheme}://{parts.hostname}:{port}", parts.hostname, port
+
+
+def parse_dns_server(text: str) -> tuple[str, int]:
+    """``host``, ``host:port``, ``[v6]:port`` -> (host, port); ValueError if malformed."""
+    text = text.strip()
+    host, port = text, 53
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        if rest:
+            port = _port(rest.removeprefix(":"), text)
+    elif text.count(":") == 1:
+        host, _, value = text.partition(":")
+        port = _port(value, text)
+    if not host:
+        raise ValueError(f"{text!r} is not a DNS server address like 10.0.0.53 or dns1:53")
+    return host, port
+
+
+def _port(value: str, text: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise ValueError(f"{text!r} has an invalid port")
+    return int(value)
+
+
+def _is_domain_name(name: str) -> bool:
+    labels = name.split(".")
+    return all(
+        label and len(label) <= 63 and label.replace("-", "").isalnum() and label.isascii()
+        for label in labels
+    )
+
+
+def base_dn_of(domain: str) -> str:
+    """``corp.example.com`` -> ``DC=corp,DC=example,DC=com``."""
+    return ",".join(f"DC={label}" for label in domain.strip().rstrip(".").split(".") if label)
 
 
 def filter_problem(text: str) -> str:

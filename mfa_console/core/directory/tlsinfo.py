@@ -75,12 +75,14 @@ def start_tls_on(sock: socket.socket) -> None:
         raise OSError("the server refused StartTLS")
 
 
-def fetch_certificate(host: str, port: int, starttls: bool, timeout: float) -> bytes:
+def fetch_certificate(
+    host: str, port: int, starttls: bool, timeout: float, address: str = ""
+) -> bytes:
     """The server's certificate (DER) without verifying it, to describe it."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
-    with socket.create_connection((host, port), timeout=timeout) as raw:
+    with socket.create_connection((address or host, port), timeout=timeout) as raw:
         if starttls:
             start_tls_on(raw)
         with context.wrap_socket(raw, server_hostname=host) as tls:
@@ -90,9 +92,16 @@ def fetch_certificate(host: str, port: int, starttls: bool, timeout: float) -> b
     return der
 
 
-def verify(host: str, port: int, starttls: bool, context: ssl.SSLContext, timeout: float) -> str:
+def verify(
+    host: str,
+    port: int,
+    starttls: bool,
+    context: ssl.SSLContext,
+    timeout: float,
+    address: str = "",
+) -> str:
     """Handshake with verification; returns the TLS version, raises ssl errors."""
-    with socket.create_connection((host, port), timeout=timeout) as raw:
+    with socket.create_connection((address or host, port), timeout=timeout) as raw:
         if starttls:
             start_tls_on(raw)
         with context.wrap_socket(raw, server_hostname=host) as tls:

@@ -110,7 +110,7 @@ class DirectoryImportDialog(QDialog):
         layout.addLayout(search)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
-        if not self.settings.servers:
+        if not self.settings.is_configured:
             self.status.setText(
                 "<b>No directory server is configured.</b> Set it up in Directory Integration > "
                 "Settings (server, base DN, bind account), then import users here."

@@ -31,6 +31,7 @@ from mfa_console.core.directory.settings import (
     SECURITY,
     AttributeMap,
     DirectorySettings,
+    base_dn_of,
 )
 
 
@@ -62,6 +63,19 @@ class SettingsTab(QWidget):
         self.servers = QLineEdit()
         self.servers.setPlaceholderText("ldaps://dc1.example.com; ldaps://dc2.example.com")
         self.servers.setToolTip("The first server is used; the next ones are backups, in order.")
+        self.domain = QLineEdit()
+        self.domain.setPlaceholderText("corp.example.com")
+        self.domain.setToolTip(
+            "Active Directory: with no servers above, the domain controllers are found through "
+            "DNS (SRV records), in the order DNS gives; an empty base DN is made from it."
+        )
+        self.domain.textChanged.connect(self._update_servers_hint)
+        self.dns_server = QLineEdit()
+        self.dns_server.setPlaceholderText("empty: this computer's DNS servers")
+        self.dns_server.setToolTip(
+            "Ask this DNS server (address[:port]) for the domain controllers, e.g. when this "
+            "computer does not use the domain's DNS."
+        )
         self.security = _combo(SECURITY)
         self.security.currentIndexChanged.connect(self._update_warning)
         self.security_warning = QLabel(
@@ -116,6 +130,12 @@ class SettingsTab(QWidget):
         connection = QGroupBox("Connection")
         form = QFormLayout(connection)
         form.addRow("&Servers:", self.servers)
+        self.domain_label = QLabel("Do&main:")
+        self.domain_label.setBuddy(self.domain)
+        form.addRow(self.domain_label, self.domain)
+        self.dns_label = QLabel("DNS se&rver:")
+        self.dns_label.setBuddy(self.dns_server)
+        form.addRow(self.dns_label, self.dns_server)
         form.addRow("S&ecurity:", self.security)
         form.addRow("", self.security_warning)
         ca_label = QLabel("&CA file:")
@@ -127,7 +147,7 @@ class SettingsTab(QWidget):
         form.addRow("Bind &password:", self.password)
         form.addRow("Page si&ze:", self.page_size)
         form.addRow("&Query size limit:", self.size_limit)
-        form.addRow("Connect ti&meout:", self.connect_timeout)
+        form.addRow("Connect timeo&ut:", self.connect_timeout)
         form.addRow("Searc&h timeout:", self.search_timeout)
         buttons = QHBoxLayout()
         buttons.addWidget(self.test_button)
@@ -141,6 +161,8 @@ class SettingsTab(QWidget):
     def load(self, settings: DirectorySettings, has_password: bool) -> None:
         (self.use_ldap if settings.kind == "ldap" else self.use_ad).setChecked(True)
         self.servers.setText("; ".join(settings.servers))
+        self.domain.setText(settings.domain)
+        self.dns_server.setText(settings.dns_server)
         _select(self.security, settings.security)
         self.ca_file.setText(settings.ca_file)
         self.base_dn.setText(settings.base_dn)
@@ -156,16 +178,21 @@ class SettingsTab(QWidget):
         self.search_timeout.setValue(settings.search_timeout)
         self._update_warning()
         self._update_bind()
+        self._update_servers_hint()
 
     def apply(self, settings: DirectorySettings) -> DirectorySettings:
         servers = tuple(s.strip() for s in self.servers.text().replace(",", ";").split(";"))
+        domain = self.domain.text().strip()
+        base_dn = self.base_dn.text().strip() or (base_dn_of(domain) if domain else "")
         return dataclasses.replace(
             settings,
             kind="ldap" if self.use_ldap.isChecked() else "ad",
             servers=tuple(s for s in servers if s),
+            domain=domain,
+            dns_server=self.dns_server.text().strip(),
             security=str(self.security.currentData()),
             ca_file=self.ca_file.text().strip(),
-            base_dn=self.base_dn.text().strip(),
+            base_dn=base_dn,
             bind=str(self.bind.currentData()),
             bind_dn=self.bind_dn.text().strip(),
             page_size=self.page_size.value(),
@@ -179,7 +206,19 @@ class SettingsTab(QWidget):
         return self.password.text() or None
 
     def _on_kind_toggled(self) -> None:
+        self._update_servers_hint()
         self.kind_changed.emit("ldap" if self.use_ldap.isChecked() else "ad")
+
+    def _update_servers_hint(self) -> None:
+        """Domain and DNS server are Active Directory's; its servers may then stay empty."""
+        ad = not self.use_ldap.isChecked()
+        for widget in (self.domain_label, self.domain, self.dns_label, self.dns_server):
+            widget.setVisible(ad)
+        self.servers.setPlaceholderText(
+            "empty: the domain controllers of the domain below, from DNS"
+            if ad and self.domain.text().strip()
+            else "ldaps://dc1.example.com; ldaps://dc2.example.com"
+        )
 
     def _on_browse_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
