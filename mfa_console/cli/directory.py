@@ -49,6 +49,12 @@ def register(sub: Any) -> None:
     )
     configure.add_argument("--ca-file", metavar="FILE", help="PEM file of the CA to trust")
     configure.add_argument("--user-filter", metavar="FILTER")
+    configure.add_argument(
+        "--attribute-scope-queries",
+        action=argparse.BooleanOptionalAction,
+        help="Active Directory: read a group's members with one attribute scoped query "
+        "(on by default; turn off when groups have members in other domains)",
+    )
     configure.add_argument("--page-size", type=int, metavar="N", help="entries per page")
     configure.add_argument(
         "--size-limit",
@@ -99,7 +105,7 @@ def configure_command(args: argparse.Namespace, services: Any) -> int:
         changes["ca_file"] = os.path.abspath(args.ca_file) if args.ca_file else ""
     if args.user_filter:
         changes["user_filter"] = args.user_filter
-    for name in ("page_size", "size_limit"):
+    for name in ("page_size", "size_limit", "attribute_scope_queries"):
         if getattr(args, name) is not None:
             changes[name] = getattr(args, name)
     settings = dataclasses.replace(settings, **changes)

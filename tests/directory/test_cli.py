@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from mfa_console.app import open_services
 from tests.services.fixtures import TestCAs
 from tests.services.samba_ad import SambaDC
 from tests.services.slapd import SlapdServer
@@ -36,10 +37,15 @@ def test_configure_test_import_on_ad(data_file: Path, samba_ad: SambaDC, test_ca
         "directory", "configure", "--type", "ad", "--server", "ldaps://localhost:636",
         "--base-dn", samba_ad.base_dn, "--bind-dn", samba_ad.admin_upn, "--password-stdin",
         "--ca-file", str(test_cas.trusted.ca_file), "--page-size", "2", "--size-limit", "2",
+        "--no-attribute-scope-queries",
         stdin=samba_ad.admin_pw + "\n",
     )  # fmt: skip
     assert configure.returncode == 0, configure.stderr
     # a size limit of 2 caps only the Import dialog's lists: the imports below read all 3 users
+    services = open_services(data_file)
+    stored = services.directory.load()
+    services.close()
+    assert (stored.page_size, stored.size_limit, stored.attribute_scope_queries) == (2, 2, False)
     assert samba_ad.admin_pw not in data_file.read_bytes().decode("latin-1")
 
     test = _cli(data_file, "directory", "test")

@@ -76,16 +76,35 @@ def test_ad_username_falls_back_to_sam(ad_settings: DirectorySettings, samba_ad:
     assert user.username == "samonly"
 
 
-def test_ad_groups_direct_and_nested(ad_settings: DirectorySettings, samba_ad: SambaDC):
+@pytest.mark.parametrize("asq", [True, False], ids=["attribute-scope-query", "memberOf"])
+def test_ad_groups_direct_and_nested(ad_settings: DirectorySettings, samba_ad: SambaDC, asq: bool):
+    ad_settings = dataclasses.replace(ad_settings, attribute_scope_queries=asq)
     ou = samba_ad.create_ou("grp")
-    a = samba_ad.create_user("ga", ou)
-    b = samba_ad.create_user("gb", ou)
-    inner = samba_ad.create_group("inner", ou, [a])
-    outer = samba_ad.create_group("outer", ou, [inner, b])
+    x = "q" if asq else "m"
+    a = samba_ad.create_user(f"ga{x}", ou)
+    b = samba_ad.create_user(f"gb{x}", ou)
+    inner = samba_ad.create_group(f"inner{x}", ou, [a])
+    outer = samba_ad.create_group(f"outer{x}", ou, [inner, b])
     direct = _read(ad_settings, samba_ad.admin_pw, GroupScope(outer, nested=False))
     nested = _read(ad_settings, samba_ad.admin_pw, GroupScope(outer, nested=True))
-    assert {u.username for u in direct} == {"gb@example.test"}
-    assert {u.username for u in nested} == {"ga@example.test", "gb@example.test"}
+    assert {u.username for u in direct} == {f"gb{x}@example.test"}
+    assert {u.username for u in nested} == {f"ga{x}@example.test", f"gb{x}@example.test"}
+
+
+def test_attribute_scope_query_reads_members_outside_the_base_dn(
+    ad_settings: DirectorySettings, samba_ad: SambaDC
+):
+    """ASQ follows the group's member values wherever they are; a memberOf search cannot look
+    outside the base DN. Both pages of a 3-user group come back with a page size of 2."""
+    here = samba_ad.create_ou("asq-here")
+    there = samba_ad.create_ou("asq-there")
+    members = [samba_ad.create_user(f"asq{i}", there) for i in range(3)]
+    group = samba_ad.create_group("asq-group", here, members)
+    narrow = dataclasses.replace(ad_settings, base_dn=here, page_size=2)
+    by_asq = _read(narrow, samba_ad.admin_pw, GroupScope(group, nested=False))
+    assert sorted(u.username for u in by_asq) == [f"asq{i}@example.test" for i in range(3)]
+    without = dataclasses.replace(narrow, attribute_scope_queries=False)
+    assert _read(without, samba_ad.admin_pw, GroupScope(group, nested=False)) == []
 
 
 def test_missing_scope_is_an_error_not_an_empty_list(

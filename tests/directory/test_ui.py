@@ -228,9 +228,12 @@ def test_pane_with_a_domain_and_no_servers_finds_the_controllers(
     tab.ca_file.setText(str(test_cas.trusted.ca_file))
     tab.bind_dn.setText(samba_ad.admin_upn)
     tab.password.setText(samba_ad.admin_pw)
+    assert tab.attribute_scope.isChecked()  # the original's default
+    tab.attribute_scope.setChecked(False)
     qtbot.mouseClick(pane.save_button, Qt.MouseButton.LeftButton)
     assert messages == []
     saved = services.directory.load()
+    assert saved.attribute_scope_queries is False
     assert (saved.servers, saved.domain, saved.base_dn) == ((), "example.test", samba_ad.base_dn)
     pane.grab().save(str(qtbot_screens() / "directory-settings-domain.png"))
     qtbot.mouseClick(tab.test_button, Qt.MouseButton.LeftButton)
@@ -241,3 +244,4 @@ def test_pane_with_a_domain_and_no_servers_finds_the_controllers(
     pane.test_dialog.grab().save(str(qtbot_screens() / "directory-test-domain.png"))
     tab.use_ldap.setChecked(True)
     assert tab.domain.isHidden() and tab.dns_server.isHidden()
+    assert not tab.attribute_scope.isEnabled()

@@ -26,6 +26,7 @@ from mfa_console.core.directory.settings import AttributeMap, DirectorySettings
 from mfa_console.core.progress import Progress, check_cancel
 
 NESTED_MEMBER_RULE = "1.2.840.113556.1.4.1941"
+ASQ_CONTROL = "1.2.840.113556.1.4.1504"  # attribute scoped query (Active Directory)
 UAC_DISABLED = 0x2
 _REPORT_EVERY = 500
 _GROUP_MEMBER_ATTRS = ("member", "uniqueMember")
@@ -50,6 +51,12 @@ def read_users(
         entries: Iterable[dict[str, Any]] = _ldap_group_entries(
             conn, settings, scope, attrs, extra_filter, progress
         )
+    elif isinstance(scope, GroupScope) and not scope.nested and settings.attribute_scope_queries:
+        search_filter = _and(settings.user_filter, extra_filter)
+        entries = paged_entries(
+            conn, settings, scope.dn, search_filter, attrs, ldap3.BASE, raw=True,
+            controls=[attribute_scope("member")],
+        )  # fmt: skip
     else:
         base, search_filter = _search_for(settings, scope, extra_filter)
         entries = paged_entries(conn, settings, base, search_filter, attrs, raw=True)
@@ -67,6 +74,18 @@ def user_attributes(settings: DirectorySettings) -> list[str]:
     if settings.is_ad:
         attrs.append("userAccountControl")
     return attrs
+
+
+def attribute_scope(attribute: str) -> tuple[str, bool, bytes]:
+    """The ASQ request control: search the entries named by ``attribute`` of the base entry."""
+    name = attribute.encode("ascii")
+    value = b"\x04" + bytes([len(name)]) + name  # OCTET STRING sourceAttribute
+    return ASQ_CONTROL, True, b"\x30" + bytes([len(value)]) + value  # SEQUENCE
+
+
+def _and(*filters: str) -> str:
+    parts = [f for f in filters if f]
+    return parts[0] if len(parts) == 1 else f"(&{''.join(parts)})"
 
 
 def _search_for(
@@ -93,6 +112,7 @@ def paged_entries(
     scope: str = ldap3.SUBTREE,
     *,
     raw: bool = False,
+    controls: list[tuple[str, bool, bytes]] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Entries of a paged search; raises DirectoryReadError unless the search completed.
 
@@ -109,6 +129,7 @@ def paged_entries(
             paged_size=settings.page_size,
             paged_criticality=True,
             time_limit=settings.search_timeout,
+            controls=controls,
             generator=True,
         )
         while True:
@@ -142,6 +163,12 @@ def check_result(conn: ldap3.Connection, base: str) -> None:
         raise DirectoryReadError(
             f"{base} does not exist in the directory.",
             hint="Pick the container or group again: it may have been renamed or moved.",
+        )
+    if code == 12:  # unavailableCriticalExtension: a control the server does not support
+        raise DirectoryReadError(
+            f"The directory does not support a search option the console asked for ({message}).",
+            hint="For groups, untick Use attribute scope queries in Directory Integration > "
+            "Settings.",
         )
     if code in (3, 4, 11):  # time limit, size limit, admin limit
         raise DirectoryReadError(

@@ -140,6 +140,9 @@ class DirectorySettings:
     bind_dn: str = ""
     base_dn: str = ""
     page_size: int = 1000
+    # Active Directory: read a group's direct members with one attribute scoped query on the
+    # group's "member" (the original's option; untick when groups have members in other domains)
+    attribute_scope_queries: bool = True
     # The most users the Import dialog lists for a search or a selection (0: no limit). Reads
     # for an import of a whole scope and for synchronization are never capped: a capped read
     # would look like users leaving the directory.

@@ -8,6 +8,7 @@ import dataclasses
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -60,6 +61,11 @@ class SettingsTab(QWidget):
         kinds.addButton(self.use_ad)
         kinds.addButton(self.use_ldap)
         self.use_ad.toggled.connect(self._on_kind_toggled)
+        self.attribute_scope = QCheckBox("Use attribute sc&ope queries")
+        self.attribute_scope.setToolTip(
+            "Read a group's direct members with one query on its member attribute, wherever "
+            "they are in the domain. Untick when groups have members in other domains."
+        )
         self.servers = QLineEdit()
         self.servers.setPlaceholderText("ldaps://dc1.example.com; ldaps://dc2.example.com")
         self.servers.setToolTip("The first server is used; the next ones are backups, in order.")
@@ -126,6 +132,10 @@ class SettingsTab(QWidget):
         directory = QGroupBox("Directory")
         kind_box = QVBoxLayout(directory)
         kind_box.addWidget(self.use_ad)
+        indented = QHBoxLayout()
+        indented.addSpacing(24)
+        indented.addWidget(self.attribute_scope)
+        kind_box.addLayout(indented)
         kind_box.addWidget(self.use_ldap)
         connection = QGroupBox("Connection")
         form = QFormLayout(connection)
@@ -162,6 +172,7 @@ class SettingsTab(QWidget):
         (self.use_ldap if settings.kind == "ldap" else self.use_ad).setChecked(True)
         self.servers.setText("; ".join(settings.servers))
         self.domain.setText(settings.domain)
+        self.attribute_scope.setChecked(settings.attribute_scope_queries)
         self.dns_server.setText(settings.dns_server)
         _select(self.security, settings.security)
         self.ca_file.setText(settings.ca_file)
@@ -189,6 +200,7 @@ class SettingsTab(QWidget):
             kind="ldap" if self.use_ldap.isChecked() else "ad",
             servers=tuple(s for s in servers if s),
             domain=domain,
+            attribute_scope_queries=self.attribute_scope.isChecked(),
             dns_server=self.dns_server.text().strip(),
             security=str(self.security.currentData()),
             ca_file=self.ca_file.text().strip(),
@@ -214,6 +226,7 @@ class SettingsTab(QWidget):
         ad = not self.use_ldap.isChecked()
         for widget in (self.domain_label, self.domain, self.dns_label, self.dns_server):
             widget.setVisible(ad)
+        self.attribute_scope.setEnabled(ad)
         self.servers.setPlaceholderText(
             "empty: the domain controllers of the domain below, from DNS"
             if ad and self.domain.text().strip()
