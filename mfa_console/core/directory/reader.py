@@ -91,16 +91,11 @@ def _and(*filters: str) -> str:
 def _search_for(
     settings: DirectorySettings, scope: ContainerScope | GroupScope, extra_filter: str
 ) -> tuple[str, str]:
-    parts = [settings.user_filter]
     if isinstance(scope, GroupScope):
         rule = f":{NESTED_MEMBER_RULE}:" if scope.nested else ""
-        parts.append(f"(memberOf{rule}={escape_filter_chars(scope.dn)})")
-        base = settings.base_dn
-    else:
-        base = scope.dn
-    if extra_filter:
-        parts.append(extra_filter)
-    return base, parts[0] if len(parts) == 1 else f"(&{''.join(parts)})"
+        member_of = f"(memberOf{rule}={escape_filter_chars(scope.dn)})"
+        return settings.base_dn, _and(settings.user_filter, member_of, extra_filter)
+    return scope.dn, _and(settings.user_filter, extra_filter)
 
 
 def paged_entries(
@@ -273,9 +268,7 @@ def _ldap_group_entries(
     progress: Progress,
 ) -> Iterator[dict[str, Any]]:
     members = group_member_dns(conn, settings, scope.dn, scope.nested, progress)
-    user_filter = (
-        f"(&{settings.user_filter}{extra_filter})" if extra_filter else settings.user_filter
-    )
+    user_filter = _and(settings.user_filter, extra_filter)
     if len(members) > _MEMBER_READS_MAX:
         wanted = {_norm(dn) for dn in members}
         for entry in paged_entries(conn, settings, settings.base_dn, user_filter, attrs, raw=True):
