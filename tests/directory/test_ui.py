@@ -245,3 +245,34 @@ def test_pane_with_a_domain_and_no_servers_finds_the_controllers(
     tab.use_ldap.setChecked(True)
     assert tab.domain.isHidden() and tab.dns_server.isHidden()
     assert not tab.attribute_scope.isEnabled()
+
+
+def test_wizard_step_tests_what_is_typed_and_saves_a_domain(
+    qtbot, services: Services, messages, samba_ad: SambaDC, test_cas, make_dns
+):
+    from mfa_console.ui.wizards.page_directory import DirectoryPage
+
+    dns = make_dns(
+        srv=[("_ldap._tcp.dc._msdcs.example.test", "localhost", 389, 0, 100)],
+    )
+    page = DirectoryPage(services)
+    qtbot.addWidget(page)
+    page.load()
+    page.domain_edit.setText("example.test")
+    page.ca_edit.setText(str(test_cas.trusted.ca_file))
+    page.bind_dn_edit.setText(samba_ad.admin_upn)
+    page.password_edit.setText("Wrong-password-1")
+    services.settings.save(dataclasses.replace(page.value(), dns_server=dns.address))
+    qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.test_dialog is not None, timeout=20_000)
+    lines = [page.test_dialog.stages.item(i).text() for i in range(page.test_dialog.stages.count())]
+    assert lines[0].startswith("Domain controllers of example.test (DNS): ldaps://localhost:636")
+    assert any("52e" in line for line in lines)  # the typed (wrong) password was tested
+    page.resize(640, 420)
+    page.grab().save(str(qtbot_screens() / "wizard-directory.png"))
+    page.password_edit.setText(samba_ad.admin_pw)
+    assert page.save() == "Active Directory: controllers of example.test"
+    saved = services.directory.load()
+    assert (saved.servers, saved.base_dn) == ((), samba_ad.base_dn)
+    assert services.directory.password() == samba_ad.admin_pw
+    assert messages == []

@@ -4,17 +4,31 @@ settings group as the Directory Integration pane."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 from mfa_console.app import Services
+from mfa_console.core.directory.probe import ProbeReport
 from mfa_console.core.directory.settings import (
     BIND_TYPES,
     KINDS,
     PASSWORD_SECRET,
     SECURITY,
     DirectorySettings,
+    base_dn_of,
 )
+from mfa_console.core.errors import ConsoleError
+from mfa_console.ui import messages
+from mfa_console.ui.dialogs.directory_test import DirectoryTestDialog
+from mfa_console.ui.tasks import Task, run_task
 from mfa_console.ui.wizards.pages import GuidedPage
 
 PASSWORD_KEY = PASSWORD_SECRET
@@ -30,6 +44,10 @@ class DirectoryPage(GuidedPage):
         self.kind_combo = _combo(KINDS)
         self.servers_edit = QLineEdit()
         self.servers_edit.setPlaceholderText("ldaps://dc1.example.com ldaps://dc2.example.com")
+        self.domain_edit = QLineEdit()
+        self.domain_edit.setPlaceholderText(
+            "Active Directory without servers: corp.example.com (controllers found in DNS)"
+        )
         self.security_combo = _combo(SECURITY)
         self.ca_edit = QLineEdit()
         self.ca_edit.setPlaceholderText("empty: the system's trusted certificates")
@@ -43,44 +61,94 @@ class DirectoryPage(GuidedPage):
         form = QFormLayout(self)
         form.addRow("Director&y:", self.kind_combo)
         form.addRow("&Servers:", self.servers_edit)
+        form.addRow("Do&main:", self.domain_edit)
         form.addRow("S&ecurity:", self.security_combo)
         form.addRow("CA &file:", self.ca_edit)
         form.addRow("&Bind:", self.bind_combo)
         form.addRow("Bind &DN:", self.bind_dn_edit)
         form.addRow("&Password:", self.password_edit)
         form.addRow("Base D&N:", self.base_dn_edit)
+        self.test_button = QPushButton("&Test")
+        self.test_button.setToolTip("Check name, TCP, TLS, bind and a sample search, as typed")
+        self.test_button.clicked.connect(self._on_test_clicked)
+        self.test_dialog: DirectoryTestDialog | None = None
+        self.task: Task | None = None
+        row = QHBoxLayout()
+        row.addWidget(self.test_button)
+        row.addStretch(1)
+        form.addRow("", row)
 
     def load(self) -> None:
         value = self.services.settings.load(DirectorySettings)
         _select(self.kind_combo, value.kind)
         self.servers_edit.setText(" ".join(value.servers))
+        self.domain_edit.setText(value.domain)
         _select(self.security_combo, value.security)
         self.ca_edit.setText(value.ca_file)
         _select(self.bind_combo, value.bind)
         self.bind_dn_edit.setText(value.bind_dn)
         self.base_dn_edit.setText(value.base_dn)
 
-    def save(self) -> str:
+    def value(self) -> DirectorySettings:
+        """The settings as typed on this page (not saved)."""
         servers = tuple(self.servers_edit.text().replace(",", " ").split())
         kind = str(self.kind_combo.currentData())
         current = self.services.settings.load(DirectorySettings)
         if kind != current.kind:  # the other kind's filters and attribute mapping
             current = dataclasses.replace(current, kind=kind)
             current = current.with_default_filters().with_default_attributes()
-        value = dataclasses.replace(
+        domain = self.domain_edit.text().strip()
+        base_dn = self.base_dn_edit.text().strip() or (base_dn_of(domain) if domain else "")
+        return dataclasses.replace(
             current,
             servers=servers,
+            domain=domain,
             security=str(self.security_combo.currentData()),
             ca_file=self.ca_edit.text().strip(),
             bind=str(self.bind_combo.currentData()),
             bind_dn=self.bind_dn_edit.text().strip(),
-            base_dn=self.base_dn_edit.text().strip(),
+            base_dn=base_dn,
         )
+
+    def save(self) -> str:
+        value = self.value()
         self.services.settings.save(value)
         if self.password_edit.text():
             self.services.secrets.set(PASSWORD_KEY, self.password_edit.text())
             self.password_edit.clear()
-        return f"{KINDS[kind]}: {' '.join(servers) or '(no server)'}"
+        domain = value.domain
+        where = " ".join(value.servers) or (f"controllers of {domain}" if domain else "(no server)")
+        return f"{KINDS[value.kind]}: {where}"
+
+    # --- Test ----------------------------------------------------------------------------
+    def _on_test_clicked(self) -> None:
+        settings = self.value()
+        password = self.password_edit.text() or None
+        directory = self.services.directory
+
+        def work(progress: Any) -> ProbeReport:
+            progress.report(0, None, "Testing the directory connection…")
+            return directory.test(settings, password, lambda s: progress.report(0, None, s.line()))
+
+        self.test_button.setEnabled(False)
+        self.task = run_task(
+            self,
+            work,
+            title="Testing the directory connection",
+            on_done=self._on_test_done,
+            on_error=self._on_test_error,
+            cancellable=False,
+        )
+        self.task.done.connect(lambda: self.test_button.setEnabled(True))
+
+    def _on_test_done(self, report: ProbeReport) -> None:
+        self.test_dialog = DirectoryTestDialog(report, self)
+        self.test_dialog.open()
+
+    def _on_test_error(self, exc: BaseException) -> None:
+        if not isinstance(exc, ConsoleError):
+            raise exc
+        messages.error(self, "Directory Test", exc)
 
 
 def _combo(items: dict[str, str]) -> QComboBox:
