@@ -1,8 +1,13 @@
-"""The result of the directory **Test**: one line per stage, with a mark for its status."""
+"""The directory **Test**: run it off the GUI thread (``start_test``), then one line per stage,
+with a mark for its status."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -14,6 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.core.directory.probe import FAILED, OK, SKIPPED, ProbeReport
+from mfa_console.core.errors import ConsoleError
+from mfa_console.ui import messages
+from mfa_console.ui.tasks import Task, run_task
+
+if TYPE_CHECKING:
+    from mfa_console.core.directory.service import DirectoryService
+    from mfa_console.core.directory.settings import DirectorySettings
 
 _ICONS = {
     OK: QStyle.StandardPixmap.SP_DialogApplyButton,
@@ -48,3 +60,41 @@ class DirectoryTestDialog(QDialog):
         layout.addWidget(self.verdict)
         layout.addWidget(self.stages, 1)
         layout.addWidget(buttons)
+
+
+def start_test(
+    parent: QWidget,
+    directory: DirectoryService,
+    settings: DirectorySettings,
+    password: str | None,
+    button: QAbstractButton,
+    shown: Callable[[DirectoryTestDialog], None],
+) -> Task:
+    """Test ``settings`` (``password`` None: the stored one) with ``button`` disabled meanwhile;
+    the result dialog is passed to ``shown`` and opened."""
+
+    def work(progress: Any) -> ProbeReport:
+        progress.report(0, None, "Testing the directory connection…")
+        return directory.test(settings, password, lambda s: progress.report(0, None, s.line()))
+
+    def done(report: ProbeReport) -> None:
+        dialog = DirectoryTestDialog(report, parent)
+        shown(dialog)
+        dialog.open()
+
+    def failed(exc: BaseException) -> None:
+        if not isinstance(exc, ConsoleError):
+            raise exc
+        messages.error(parent, "Directory Test", exc)
+
+    button.setEnabled(False)
+    task = run_task(
+        parent,
+        work,
+        title="Testing the directory connection",
+        on_done=done,
+        on_error=failed,
+        cancellable=False,
+    )
+    task.done.connect(lambda: button.setEnabled(True))
+    return task

@@ -3,19 +3,16 @@ that feature is installed), Save / Revert, and the staged Test run off the GUI t
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from mfa_console.app import Services
-from mfa_console.core.directory.probe import ProbeReport
 from mfa_console.core.directory.settings import DirectorySettings
 from mfa_console.core.errors import ConsoleError, ValidationError
 from mfa_console.ui import messages
-from mfa_console.ui.dialogs.directory_test import DirectoryTestDialog
+from mfa_console.ui.dialogs.directory_test import DirectoryTestDialog, start_test
 from mfa_console.ui.panes.directory_tabs import AttributesTab, FiltersTab, SettingsTab
-from mfa_console.ui.tasks import Task, run_task
+from mfa_console.ui.tasks import Task
 
 
 class DirectoryPane(QWidget):
@@ -114,31 +111,14 @@ class DirectoryPane(QWidget):
 
     # --- Test ----------------------------------------------------------------------------
     def _on_test_requested(self) -> None:
-        settings = self.current_settings()
-        password = self.settings_tab.typed_password()
-        directory = self.services.directory
-
-        def work(progress: Any) -> ProbeReport:
-            progress.report(0, None, "Testing the directory connection…")
-            return directory.test(settings, password, lambda s: progress.report(0, None, s.line()))
-
-        self.settings_tab.test_button.setEnabled(False)
-        self.task = run_task(
+        self.task = start_test(
             self,
-            work,
-            title="Testing the directory connection",
-            on_done=self._on_test_done,
-            on_error=self._on_test_error,
-            cancellable=False,
+            self.services.directory,
+            self.current_settings(),
+            self.settings_tab.typed_password(),
+            self.settings_tab.test_button,
+            self._keep_dialog,
         )
-        self.task.done.connect(lambda: self.settings_tab.test_button.setEnabled(True))
 
-    def _on_test_done(self, report: ProbeReport) -> None:
-        self.test_dialog = DirectoryTestDialog(report, self)
-        self.test_dialog.open()
-
-    def _on_test_error(self, exc: BaseException) -> None:
-        if isinstance(exc, ConsoleError):
-            messages.error(self, "Directory Test", exc)
-        else:
-            raise exc
+    def _keep_dialog(self, dialog: DirectoryTestDialog) -> None:
+        self.test_dialog = dialog

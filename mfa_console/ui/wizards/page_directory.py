@@ -4,7 +4,6 @@ settings group as the Directory Integration pane."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.app import Services
-from mfa_console.core.directory.probe import ProbeReport
 from mfa_console.core.directory.settings import (
     BIND_TYPES,
     KINDS,
@@ -25,10 +23,8 @@ from mfa_console.core.directory.settings import (
     DirectorySettings,
     base_dn_of,
 )
-from mfa_console.core.errors import ConsoleError
-from mfa_console.ui import messages
-from mfa_console.ui.dialogs.directory_test import DirectoryTestDialog
-from mfa_console.ui.tasks import Task, run_task
+from mfa_console.ui.dialogs.directory_test import DirectoryTestDialog, start_test
+from mfa_console.ui.tasks import Task
 from mfa_console.ui.wizards.pages import GuidedPage
 
 PASSWORD_KEY = PASSWORD_SECRET
@@ -122,33 +118,13 @@ class DirectoryPage(GuidedPage):
 
     # --- Test ----------------------------------------------------------------------------
     def _on_test_clicked(self) -> None:
-        settings = self.value()
         password = self.password_edit.text() or None
-        directory = self.services.directory
-
-        def work(progress: Any) -> ProbeReport:
-            progress.report(0, None, "Testing the directory connection…")
-            return directory.test(settings, password, lambda s: progress.report(0, None, s.line()))
-
-        self.test_button.setEnabled(False)
-        self.task = run_task(
-            self,
-            work,
-            title="Testing the directory connection",
-            on_done=self._on_test_done,
-            on_error=self._on_test_error,
-            cancellable=False,
+        self.task = start_test(
+            self, self.services.directory, self.value(), password, self.test_button, self._keep
         )
-        self.task.done.connect(lambda: self.test_button.setEnabled(True))
 
-    def _on_test_done(self, report: ProbeReport) -> None:
-        self.test_dialog = DirectoryTestDialog(report, self)
-        self.test_dialog.open()
-
-    def _on_test_error(self, exc: BaseException) -> None:
-        if not isinstance(exc, ConsoleError):
-            raise exc
-        messages.error(self, "Directory Test", exc)
+    def _keep(self, dialog: DirectoryTestDialog) -> None:
+        self.test_dialog = dialog
 
 
 def _combo(items: dict[str, str]) -> QComboBox:
