@@ -270,3 +270,26 @@ def test_query_size_limit_caps_lists_and_searches_only(
         assert (len(listed), truncated) == (12, False)
     with pytest.raises(Exception, match="size limit"):
         dataclasses.replace(ldap_settings, size_limit=-1).validate()
+
+
+def test_global_catalog_reads_like_a_domain_controller(
+    ad_settings: DirectorySettings, samba_ad: SambaDC
+):
+    """Several domains of one forest are read through the Global Catalog (LDAPS 3269, StartTLS
+    3268) with the forest root as base DN: users, phones and groups."""
+    ou = samba_ad.create_ou("gc")
+    user = samba_ad.create_user(
+        "gcuser", ou, mail="gc@example.test", telephoneNumber="+1 425 555 0100"
+    )
+    group = samba_ad.create_group("gcgroup", ou, [user])
+    for url, security in (
+        ("ldaps://localhost:3269", "ldaps"),
+        ("ldap://localhost:3268", "starttls"),
+    ):
+        settings = dataclasses.replace(ad_settings, servers=(url,), security=security)
+        users = _read(settings, samba_ad.admin_pw, ContainerScope(ou))
+        assert [(u.username, u.email, u.phones) for u in users] == [
+            ("gcuser@example.test", "gc@example.test", {"business": "+1 425 555 0100"})
+        ]
+        members = _read(settings, samba_ad.admin_pw, GroupScope(group, nested=False))
+        assert [u.directory_id for u in members] == [users[0].directory_id]
