@@ -1,6 +1,8 @@
-"""Small helpers for the method / mode lists that several dialogs and panes show."""
+"""Small helpers for the choice lists (combo boxes keyed by data) of dialogs, panes and steps."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from PySide6.QtWidgets import QComboBox
 
@@ -15,3 +17,23 @@ def fill_modes(combo: QComboBox, method: str, selected: str | None = None) -> No
         combo.addItem(label, key)
     combo.setCurrentIndex(max(combo.findData(selected), 0))
     combo.blockSignals(False)
+
+
+def choice_combo(
+    choices: Mapping[str, str], *, first: str | None = None, first_key: str = "", min_width: int = 0
+) -> QComboBox:
+    """A combo box of ``choices`` (key -> label) with the key as item data; ``first`` adds a
+    leading item (e.g. "(company default)") whose data is ``first_key``."""
+    combo = QComboBox()
+    if first is not None:
+        combo.addItem(first, first_key)
+    for key, label in choices.items():
+        combo.addItem(label, key)
+    if min_width:
+        combo.setMinimumWidth(min_width)
+    return combo
+
+
+def select_data(combo: QComboBox, key: object) -> None:
+    """Select the item whose data is ``key`` (the first item when none has it)."""
+    combo.setCurrentIndex(max(combo.findData(key), 0))

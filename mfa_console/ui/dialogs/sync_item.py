@@ -32,21 +32,9 @@ from mfa_console.core.sync.items import (
 )
 from mfa_console.core.users.methods import LANGUAGES, METHODS, MODES
 from mfa_console.ui import messages
+from mfa_console.ui.choices import choice_combo, select_data
 
 COMPANY_DEFAULT = ""
-
-
-def _combo(choices: dict[str, str], *, default_label: str | None = None) -> QComboBox:
-    combo = QComboBox()
-    if default_label is not None:
-        combo.addItem(default_label, COMPANY_DEFAULT)
-    for key, label in choices.items():
-        combo.addItem(label, key)
-    return combo
-
-
-def _select(combo: QComboBox, value: str) -> None:
-    combo.setCurrentIndex(max(combo.findData(value), 0))
 
 
 class SyncItemDialog(QDialog):
@@ -84,12 +72,12 @@ class SyncItemDialog(QDialog):
         self.add_new = QCheckBox("Add ne&w users")
         self.update_existing = QCheckBox("&Update existing users")
         self.removed_check = QCheckBox("&Disable/remove users no longer a member:")
-        self.on_removed = _combo({k: v for k, v in ON_REMOVED.items() if k != "none"})
+        self.on_removed = choice_combo({k: v for k, v in ON_REMOVED.items() if k != "none"})
         self.removed_check.toggled.connect(self.on_removed.setEnabled)
-        self.phone = _combo(PHONE_ATTRIBUTES, default_label="(none)")
-        self.backup_phone = _combo(PHONE_ATTRIBUTES, default_label="(none)")
-        self.enable_policy = _combo(ENABLE_POLICIES)
-        self.email_policy = _combo(EMAIL_POLICIES)
+        self.phone = choice_combo(PHONE_ATTRIBUTES, first="(none)")
+        self.backup_phone = choice_combo(PHONE_ATTRIBUTES, first="(none)")
+        self.enable_policy = choice_combo(ENABLE_POLICIES)
+        self.email_policy = choice_combo(EMAIL_POLICIES)
         scope = QHBoxLayout()
         scope.addWidget(self.container)
         scope.addWidget(self.group)
@@ -119,7 +107,7 @@ class SyncItemDialog(QDialog):
         return page
 
     def _method_tab(self) -> QWidget:
-        self.method = _combo(METHODS, default_label="(company default)")
+        self.method = choice_combo(METHODS, first="(company default)")
         self.mode = QComboBox()
         self.method.currentIndexChanged.connect(self._on_method_changed)
         form = QFormLayout()
@@ -134,7 +122,7 @@ class SyncItemDialog(QDialog):
         form = QFormLayout()
         self.languages: dict[str, QComboBox] = {}
         for method, label in METHODS.items():
-            combo = _combo(LANGUAGES, default_label="(company default)")
+            combo = choice_combo(LANGUAGES, first="(company default)")
             self.languages[method] = combo
             form.addRow(f"{label}:", combo)
         page = QWidget()
@@ -166,16 +154,16 @@ class SyncItemDialog(QDialog):
         self.update_existing.setChecked(item.update_existing)
         self.removed_check.setChecked(item.on_removed != "none")
         self.on_removed.setEnabled(item.on_removed != "none")
-        _select(self.on_removed, item.on_removed if item.on_removed != "none" else "disable")
-        _select(self.phone, item.phone_attribute)
-        _select(self.backup_phone, item.backup_phone_attribute)
-        _select(self.enable_policy, item.enable_policy)
-        _select(self.email_policy, item.email_policy)
-        _select(self.method, item.method)
+        select_data(self.on_removed, item.on_removed if item.on_removed != "none" else "disable")
+        select_data(self.phone, item.phone_attribute)
+        select_data(self.backup_phone, item.backup_phone_attribute)
+        select_data(self.enable_policy, item.enable_policy)
+        select_data(self.email_policy, item.email_policy)
+        select_data(self.method, item.method)
         self._on_method_changed()
-        _select(self.mode, item.mode)
+        select_data(self.mode, item.mode)
         for method, combo in self.languages.items():
-            _select(combo, item.languages.get(method, COMPANY_DEFAULT))
+            select_data(combo, item.languages.get(method, COMPANY_DEFAULT))
         self._on_scope_toggled()
 
     def value(self) -> SyncItem:

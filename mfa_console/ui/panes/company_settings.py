@@ -36,7 +36,7 @@ from mfa_console.core.company import (
 from mfa_console.core.errors import ConsoleError, ValidationError
 from mfa_console.core.users.methods import LANGUAGES, METHODS
 from mfa_console.ui import messages
-from mfa_console.ui.choices import fill_modes
+from mfa_console.ui.choices import choice_combo, fill_modes
 from mfa_console.ui.dialogs.user_edit import country_combo, problem_label, show_problem
 
 LANGUAGE_ROWS = (
@@ -45,14 +45,6 @@ LANGUAGE_ROWS = (
     ("language_mobile_app", "Mobile app language:"),
     ("language_oath_token", "OATH token language:"),
 )
-
-
-def _combo(items: dict[str, str]) -> QComboBox:
-    combo = QComboBox()
-    combo.setMinimumWidth(220)
-    for key, label in items.items():
-        combo.addItem(label, key)
-    return combo
 
 
 def _spin(bounds: tuple[int, int], suffix: str = "") -> QSpinBox:
@@ -100,8 +92,8 @@ class CompanySettingsPane(QWidget):
         self.company_name = QLineEdit()
         self.company_name.setMaxLength(128)
         self.company_name.setMinimumWidth(320)
-        self.when_internet_not_accessible = _combo(AUTH_FALLBACKS)
-        self.default_method = _combo(METHODS)
+        self.when_internet_not_accessible = choice_combo(AUTH_FALLBACKS, min_width=220)
+        self.default_method = choice_combo(METHODS, min_width=220)
         self.default_method.currentIndexChanged.connect(self._on_method_changed)
         self.default_mode = QComboBox()
         self.default_mode.setMinimumWidth(220)
@@ -110,10 +102,12 @@ class CompanySettingsPane(QWidget):
             "Allow calls and text messages to countries in rate zones that carry a charge."
         )
         self.user_can_change_phone = QCheckBox("User can change &phone")
-        self.when_user_disabled = _combo(AUTH_FALLBACKS)
+        self.when_user_disabled = choice_combo(AUTH_FALLBACKS, min_width=220)
         self.default_country_code = country_combo(1)
         self.default_country_code.setMinimumWidth(320)
-        self.languages = {name: _combo(LANGUAGES) for name, _label in LANGUAGE_ROWS}
+        self.languages = {
+            name: choice_combo(LANGUAGES, min_width=220) for name, _label in LANGUAGE_ROWS
+        }
         self.user_can_change_pin = QCheckBox("User can change P&IN")
         self.pin_min_length = _spin(PIN_MIN_LENGTH_RANGE, " digits")
         self.prevent_weak_pins = QCheckBox("Prevent &weak PINs")

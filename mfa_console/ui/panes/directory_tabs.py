@@ -9,7 +9,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QComboBox,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -34,17 +33,7 @@ from mfa_console.core.directory.settings import (
     DirectorySettings,
     base_dn_of,
 )
-
-
-def _combo(choices: dict[str, str]) -> QComboBox:
-    combo = QComboBox()
-    for key, label in choices.items():
-        combo.addItem(label, key)
-    return combo
-
-
-def _select(combo: QComboBox, key: str) -> None:
-    combo.setCurrentIndex(max(combo.findData(key), 0))
+from mfa_console.ui.choices import choice_combo, select_data
 
 
 class SettingsTab(QWidget):
@@ -82,7 +71,7 @@ class SettingsTab(QWidget):
             "Ask this DNS server (address[:port]) for the domain controllers, e.g. when this "
             "computer does not use the domain's DNS."
         )
-        self.security = _combo(SECURITY)
+        self.security = choice_combo(SECURITY)
         self.security.currentIndexChanged.connect(self._update_warning)
         self.security_warning = QLabel(
             "Without TLS the bind password and user data travel in clear text."
@@ -97,7 +86,7 @@ class SettingsTab(QWidget):
         ca_row.addWidget(browse)
         self.base_dn = QLineEdit()
         self.base_dn.setPlaceholderText("DC=example,DC=com")
-        self.bind = _combo(BIND_TYPES)
+        self.bind = choice_combo(BIND_TYPES)
         self.bind.currentIndexChanged.connect(self._update_bind)
         self.bind_dn = QLineEdit()
         self.bind_dn.setPlaceholderText(
@@ -174,10 +163,10 @@ class SettingsTab(QWidget):
         self.domain.setText(settings.domain)
         self.attribute_scope.setChecked(settings.attribute_scope_queries)
         self.dns_server.setText(settings.dns_server)
-        _select(self.security, settings.security)
+        select_data(self.security, settings.security)
         self.ca_file.setText(settings.ca_file)
         self.base_dn.setText(settings.base_dn)
-        _select(self.bind, settings.bind)
+        select_data(self.bind, settings.bind)
         self.bind_dn.setText(settings.bind_dn)
         self.password.clear()
         self.password.setPlaceholderText(
@@ -336,7 +325,7 @@ class AttributesTab(QWidget):
         super().__init__(parent)
         self._kind = "ad"
         self.fields: dict[str, QLineEdit] = {}
-        self.id_type = _combo(ID_TYPES)
+        self.id_type = choice_combo(ID_TYPES)
         left, right = QFormLayout(), QFormLayout()
         for name, label in _ATTRIBUTE_LABELS.items():
             edit = QLineEdit()
@@ -373,7 +362,7 @@ class AttributesTab(QWidget):
     def _show(self, amap: AttributeMap) -> None:
         for name, edit in self.fields.items():
             edit.setText(getattr(amap, name))
-        _select(self.id_type, amap.unique_id_type)
+        select_data(self.id_type, amap.unique_id_type)
 
     def apply(self, settings: DirectorySettings) -> DirectorySettings:
         values = {name: edit.text().strip() for name, edit in self.fields.items()}

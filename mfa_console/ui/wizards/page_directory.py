@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -23,6 +22,7 @@ from mfa_console.core.directory.settings import (
     DirectorySettings,
     base_dn_of,
 )
+from mfa_console.ui.choices import choice_combo, select_data
 from mfa_console.ui.dialogs.directory_test import DirectoryTestDialog, start_test
 from mfa_console.ui.tasks import Task
 from mfa_console.ui.wizards.pages import GuidedPage
@@ -37,17 +37,17 @@ class DirectoryPage(GuidedPage):
         super().__init__(services, parent)
         self.setTitle("Directory Connection")
         self.setSubTitle("Where users are imported and synchronized from (Directory Integration).")
-        self.kind_combo = _combo(KINDS)
+        self.kind_combo = choice_combo(KINDS)
         self.servers_edit = QLineEdit()
         self.servers_edit.setPlaceholderText("ldaps://dc1.example.com ldaps://dc2.example.com")
         self.domain_edit = QLineEdit()
         self.domain_edit.setPlaceholderText(
             "Active Directory without servers: corp.example.com (controllers found in DNS)"
         )
-        self.security_combo = _combo(SECURITY)
+        self.security_combo = choice_combo(SECURITY)
         self.ca_edit = QLineEdit()
         self.ca_edit.setPlaceholderText("empty: the system's trusted certificates")
-        self.bind_combo = _combo(BIND_TYPES)
+        self.bind_combo = choice_combo(BIND_TYPES)
         self.bind_dn_edit = QLineEdit()
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -76,12 +76,12 @@ class DirectoryPage(GuidedPage):
 
     def load(self) -> None:
         value = self.services.settings.load(DirectorySettings)
-        _select(self.kind_combo, value.kind)
+        select_data(self.kind_combo, value.kind)
         self.servers_edit.setText(" ".join(value.servers))
         self.domain_edit.setText(value.domain)
-        _select(self.security_combo, value.security)
+        select_data(self.security_combo, value.security)
         self.ca_edit.setText(value.ca_file)
-        _select(self.bind_combo, value.bind)
+        select_data(self.bind_combo, value.bind)
         self.bind_dn_edit.setText(value.bind_dn)
         self.base_dn_edit.setText(value.base_dn)
 
@@ -125,16 +125,3 @@ class DirectoryPage(GuidedPage):
 
     def _keep(self, dialog: DirectoryTestDialog) -> None:
         self.test_dialog = dialog
-
-
-def _combo(items: dict[str, str]) -> QComboBox:
-    combo = QComboBox()
-    for key, label in items.items():
-        combo.addItem(label, key)
-    return combo
-
-
-def _select(combo: QComboBox, data: object) -> None:
-    index = combo.findData(data)
-    if index >= 0:
-        combo.setCurrentIndex(index)

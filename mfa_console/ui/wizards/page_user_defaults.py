@@ -10,7 +10,7 @@ from mfa_console.app import Services
 from mfa_console.core.company import CompanySettings
 from mfa_console.core.users.methods import LANGUAGES, METHODS, MODES
 from mfa_console.core.users.phones import country_codes
-from mfa_console.ui.choices import fill_modes
+from mfa_console.ui.choices import choice_combo, fill_modes, select_data
 from mfa_console.ui.wizards.pages import GuidedPage
 
 
@@ -24,12 +24,12 @@ class UserDefaultsPage(GuidedPage):
             "What new users get when they are added or imported (Company Settings > General)."
         )
         self.company_edit = QLineEdit()
-        self.method_combo = _combo(METHODS)
+        self.method_combo = choice_combo(METHODS)
         self.mode_combo = QComboBox()
         self.country_combo = QComboBox()
         for code, region in country_codes():
             self.country_combo.addItem(region, code)
-        self.language_combo = _combo(LANGUAGES)
+        self.language_combo = choice_combo(LANGUAGES)
         self.method_combo.currentIndexChanged.connect(self._on_method_changed)
         note = QLabel("The language applies to phone calls, text messages, the app and tokens.")
         note.setWordWrap(True)
@@ -47,11 +47,11 @@ class UserDefaultsPage(GuidedPage):
     def load(self) -> None:
         value = self.services.settings.load(CompanySettings)
         self.company_edit.setText(value.company_name)
-        _select(self.method_combo, value.default_method)
+        select_data(self.method_combo, value.default_method)
         self._on_method_changed()
-        _select(self.mode_combo, value.default_mode)
-        _select(self.country_combo, value.default_country_code)
-        _select(self.language_combo, value.language_phone_call)
+        select_data(self.mode_combo, value.default_mode)
+        select_data(self.country_combo, value.default_country_code)
+        select_data(self.language_combo, value.language_phone_call)
 
     def save(self) -> str:
         language = str(self.language_combo.currentData())
@@ -71,16 +71,3 @@ class UserDefaultsPage(GuidedPage):
             f"{METHODS[value.default_method]} ({MODES[value.default_method][value.default_mode]}), "
             f"+{value.default_country_code}, {LANGUAGES[language]}"
         )
-
-
-def _combo(items: dict[str, str]) -> QComboBox:
-    combo = QComboBox()
-    for key, label in items.items():
-        combo.addItem(label, key)
-    return combo
-
-
-def _select(combo: QComboBox, data: object) -> None:
-    index = combo.findData(data)
-    if index >= 0:
-        combo.setCurrentIndex(index)
