@@ -8,8 +8,16 @@ what=${1:-run}
 run_pkgs=(libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core python3-venv)
-test_pkgs=(slapd ldap-utils samba samba-ad-dc winbind krb5-user ldb-tools gnome-keyring dbus-daemon
-  dbus xvfb sqlite3 openssl binutils systemd dnsmasq-base)
+# Each program a test or script runs, by the package that brings it (dpkg -S):
+#   slapd slaptest slapadd: slapd; ldapsearch: ldap-utils; samba: samba; samba-tool: samba-common-bin
+#   (a dependency of samba-ad-dc); the AD schema that `samba-tool domain provision` reads:
+#   samba-ad-provision (only a recommendation of samba-ad-dc, so named here); ldbadd: ldb-tools;
+#   dnsmasq: dnsmasq-base; gnome-keyring-daemon: gnome-keyring; dbus-run-session: dbus-daemon;
+#   dbus-send: dbus-bin; Xvfb: xvfb; sqlite3: sqlite3; openssl: openssl; objdump (PyInstaller):
+#   binutils; systemd-creds: systemd; mount umount: mount; runuser: util-linux; xdotool: xdotool.
+test_pkgs=(slapd ldap-utils samba samba-ad-dc samba-ad-provision samba-common-bin winbind krb5-user
+  ldb-tools gnome-keyring dbus-daemon dbus dbus-bin xvfb sqlite3 openssl binutils systemd mount
+  util-linux dnsmasq-base xdotool)
 pkgs=("${run_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
 
@@ -29,5 +37,5 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
   printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
   chmod +x /usr/sbin/policy-rc.d
 fi
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt-get -o DPkg::Lock::Timeout=600 update -qq
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

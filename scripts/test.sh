@@ -14,7 +14,9 @@ python3 -m venv .venv
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-echo "== mypy"
+echo "== mypy (Linux, and what can be checked of Windows and macOS here)"
 .venv/bin/mypy
+.venv/bin/mypy --platform win32
+.venv/bin/mypy --platform darwin
 echo "== pytest"
 exec dbus-run-session -- scripts/with-keyring.sh .venv/bin/python -m pytest "$@"

@@ -25,6 +25,30 @@ from mfa_console.app import Services, open_services
 pytest_plugins = ["tests.services.fixtures"]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("allowed_skips", "NODE ID | always or unless-root | why", type="linelist")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """A skip that the allow-list in pyproject.toml does not name fails the test, so a missing
+    package or service can never pass as a quiet skip."""
+    report = yield
+    if report.skipped and not hasattr(report, "wasxfail") and not _skip_allowed(item):
+        report.outcome = "failed"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.longrepr = f"skipped, and not in allowed_skips of pyproject.toml: {reason}"
+    return report
+
+
+def _skip_allowed(item: pytest.Item) -> bool:
+    for line in item.config.getini("allowed_skips"):
+        node_id, when, _why = (part.strip() for part in line.split("|", 2))
+        if item.nodeid == node_id:
+            return when == "always" or (when == "unless-root" and os.geteuid() != 0)
+    return False
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _garbage_on_the_main_thread() -> Iterator[None]:
     """As the console does (ui/garbage.py): never let the cyclic collector run in a worker

@@ -55,6 +55,9 @@ def process_memory() -> int | None:
 
 
 def _windows_memory_status() -> int | None:  # pragma: no cover - Windows only
+    if sys.platform != "win32":  # ctypes.windll exists only there (and mypy checks it there)
+        return None
+
     class MemoryStatus(ctypes.Structure):
         _fields_ = [
             ("dwLength", ctypes.c_ulong),
@@ -70,12 +73,15 @@ def _windows_memory_status() -> int | None:  # pragma: no cover - Windows only
 
     status = MemoryStatus()
     status.dwLength = ctypes.sizeof(MemoryStatus)
-    if not ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)):  # type: ignore[attr-defined]
+    if not ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)):
         return None
     return int(status.ullTotalPhys)
 
 
 def _windows_working_set() -> int | None:  # pragma: no cover - Windows only
+    if sys.platform != "win32":
+        return None
+
     class Counters(ctypes.Structure):
         _fields_ = [
             ("cb", ctypes.c_ulong),
@@ -92,10 +98,8 @@ def _windows_working_set() -> int | None:  # pragma: no cover - Windows only
 
     counters = Counters()
     counters.cb = ctypes.sizeof(Counters)
-    process = ctypes.windll.kernel32.GetCurrentProcess()  # type: ignore[attr-defined]
-    if not ctypes.windll.psapi.GetProcessMemoryInfo(  # type: ignore[attr-defined]
-        process, ctypes.byref(counters), counters.cb
-    ):
+    process = ctypes.windll.kernel32.GetCurrentProcess()
+    if not ctypes.windll.psapi.GetProcessMemoryInfo(process, ctypes.byref(counters), counters.cb):
         return None
     return int(counters.WorkingSetSize)
 

@@ -80,6 +80,7 @@ class SambaDC:
                 time.sleep(0.5)
         try:
             _stop_stale_dc()
+            _check_ports_free()
             self._provision()
             self._start()
         except BaseException:
@@ -277,10 +278,71 @@ class SambaDC:
             return bytes(conn.entries[0].objectGUID.raw_values[0])
 
 
+INSTALL_HINT = "run scripts/install-system-packages.sh test as root"
+AD_PORTS = (389, 636, 3268, 3269)
+
+
 def _run(command: list[str]) -> None:
-    result = subprocess.run(command, capture_output=True, text=True)
+    """Run a samba-tool step; on failure the first line says what is likely missing."""
+    try:
+        result = subprocess.run(command, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise RuntimeError(
+            f"{command[0]} not found: install the Debian packages samba-ad-dc and "
+            f"samba-common-bin ({INSTALL_HINT})"
+        ) from None
     if result.returncode != 0:
-        raise RuntimeError(f"{command[0]} {command[1]} failed: {result.stderr[-2000:]}")
+        output = result.stdout + result.stderr
+        raise RuntimeError(
+            f"{_likely_cause(output)}\n{' '.join(command[:3])} said:\n{output[-3000:]}"
+        )
+
+
+def _likely_cause(output: str) -> str:
+    """One line naming the missing package or step, from what samba-tool printed."""
+    failed = "Samba AD provision failed"
+    if "samba-ad-provision" in output or "ad-schema" in output:
+        return f"{failed}: the package samba-ad-provision is missing ({INSTALL_HINT})"
+    if "Permission denied" in output:
+        return f"{failed}: permission denied (the test DC must be provisioned as root)"
+    if "No such file or directory" in output:
+        return f"{failed}: a Samba file is missing ({INSTALL_HINT})"
+    return f"{failed} (are samba-ad-dc and samba-ad-provision installed? {INSTALL_HINT})"
+
+
+def _check_ports_free() -> None:
+    """The DC needs 389/636/3268/3269 on loopback: name the program that holds one, if any."""
+    for port in AD_PORTS:
+        with contextlib.closing(socket.socket()) as probe:
+            probe.settimeout(0.5)
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                continue
+        holder = _listener_of(port) or "another program"
+        raise RuntimeError(
+            f"port {port} is already taken by {holder}: the test Samba AD DC needs ports "
+            f"{', '.join(map(str, AD_PORTS))}. Stop it (for a system service started at boot: "
+            "systemctl stop slapd samba-ad-dc; systemctl disable them) and run the tests again"
+        )
+
+
+def _listener_of(port: int) -> str | None:
+    """``name (pid N)`` of the process listening on a local TCP port, read from /proc."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(f"socket:[{fields[9]}]")
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            for fd in (proc / "fd").iterdir():
+                if os.readlink(fd) in inodes:
+                    name = (proc / "comm").read_text().strip()
+                    return f"{name} (pid {proc.name})"
+    return None
 
 
 def _terminate(pid: int) -> None:

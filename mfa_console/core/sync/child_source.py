@@ -18,8 +18,7 @@ import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from mfa_console.core.errors import ConsoleError
 from mfa_console.core.progress import Progress, check_cancel
@@ -29,6 +28,17 @@ if TYPE_CHECKING:
     from mfa_console.core.directory.records import DirectoryUser
     from mfa_console.core.directory.settings import DirectorySettings
     from mfa_console.core.sync.items import SyncItem
+
+
+class Channel(Protocol):
+    """One end of a ``multiprocessing.Pipe`` (a ``Connection``, or a ``PipeConnection`` on
+    Windows): what this module uses of it."""
+
+    def send(self, obj: Any) -> None: ...
+    def recv(self) -> Any: ...
+    def poll(self, timeout: float | None = ...) -> bool: ...
+    def close(self) -> None: ...
+
 
 SEND_BATCH = 500
 INBOX_MESSAGES = 64  # batches (and progress reports) read ahead: ~30,000 users at most
@@ -63,7 +73,7 @@ def usable() -> bool:
 
 # -- the child ---------------------------------------------------------------------------------
 class _ChildProgress:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Channel) -> None:
         self._conn = conn
 
     def report(self, done: int, total: int | None = None, text: str = "") -> None:
@@ -74,7 +84,7 @@ class _ChildProgress:
 
 
 def child_main(
-    requests: Connection, out: Connection, settings: DirectorySettings, password: str | None
+    requests: Channel, out: Channel, settings: DirectorySettings, password: str | None
 ) -> None:
     """Serve the requests read from ``requests`` until told to close (in the child process)."""
     try:
@@ -89,7 +99,7 @@ def child_main(
         out.close()
 
 
-def _serve(requests: Connection, out: Connection, source: LiveSource) -> None:
+def _serve(requests: Channel, out: Channel, source: LiveSource) -> None:
     progress = _ChildProgress(out)
     while True:
         request = requests.recv()
@@ -120,7 +130,7 @@ class ChildSource:
     """
 
     def __init__(
-        self, requests: Connection, responses: Connection, kind: str, changed_since: Any
+        self, requests: Channel, responses: Channel, kind: str, changed_since: Any
     ) -> None:
         self._conn = requests
         self._responses = responses
@@ -268,7 +278,7 @@ def open_child_source(settings: DirectorySettings, password: str | None) -> Iter
     _stop(process, requests, responses, wait=5)
 
 
-def _stop(process: Any, requests: Connection, responses: Connection, wait: float) -> None:
+def _stop(process: Any, requests: Channel, responses: Channel, wait: float) -> None:
     with suppress(OSError, ValueError):
         requests.send(("close",))
     process.join(wait)
