@@ -38,6 +38,7 @@ from mfa_console.core.sync.plan import (
     desired,
     item_fingerprint,
     language_columns,
+    missing_policy,
     source_digest,
 )
 from mfa_console.core.sync.results import Counts, RunResult
@@ -325,21 +326,27 @@ class _Run:
     def _plan_missing(
         self, source: DirectorySource, items: list[SyncItem], existing: dict[str, Existing]
     ) -> None:
+        """Plan what happens to the stored users no item returned (after a complete read).
+
+        Only a user the directory no longer has (not found by its immutable id, whatever the
+        filters) is "deleted" and may be removed. A user still in the directory merely fell out
+        of scope: at most disabled, so a return into scope brings back its own settings.
+        """
         missing = [d for d, ex in existing.items() if ex.managed and d not in self.seen]
         if not missing:
             return
-        still = source.still_exist(missing, self.progress)
+        where = source.locate(missing, self.progress)
         by_id = {item.id: item for item in items}
         with self.db.read() as session:
             names = store.usernames(session, [existing[d].user_id for d in missing])
         for did in missing:
             ex = existing[did]
-            deleted = did not in still
             item = by_id.get(ex.item_id)
-            policy = item.on_removed if item else "disable"
-            if deleted and self.settings.remove_missing:
-                policy = "remove"
-            reason = "deleted from the directory" if deleted else "no longer in any sync item"
+            policy, reason = missing_policy(
+                item.on_removed if item else "disable",
+                where.get(did),
+                remove_missing=self.settings.remove_missing,
+            )
             if policy == "none" or (policy == "disable" and not ex.enabled):
                 continue
             name = names.get(ex.user_id, "")
@@ -349,7 +356,9 @@ class _Run:
         actions = self.destructive
         if len(actions) > self.settings.approval_threshold:
             if writer.hold_for_approval(actions, replace_all=self.full):
-                writer.notify_approval(self.engine.notify, self.settings.approval_threshold)
+                writer.notify_approval(
+                    self.engine.notify, self.settings.approval_threshold, actions
+                )
             return
         if self.full:
             writer.clear_pending()

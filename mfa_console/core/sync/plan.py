@@ -183,6 +183,29 @@ def desired(user: DirectoryUser, item: SyncItem, company: CompanySettings) -> De
     return Desired(values, languages, problems)
 
 
+DELETED = "deleted from the directory"
+OUT_OF_SCOPE = {
+    "matched": "out of scope: no longer in any sync item (still in the directory)",
+    "unmatched": "out of scope: the user filter no longer matches it (still in the directory)",
+    "outside": "out of scope: moved outside the base DN (still in the directory)",
+}
+
+
+def missing_policy(on_removed: str, where: str | None, *, remove_missing: bool) -> tuple[str, str]:
+    """(action, reason) for a stored user no item returned; ``where`` from ``locate``.
+
+    ``where`` None: the directory no longer has the user. Removal ("remove" policy, or Remove
+    users no longer in the directory) is only for those; a user who fell out of scope is at most
+    disabled, even under an item whose action is Remove.
+    """
+    if where is None:
+        return ("remove" if remove_missing else on_removed), DELETED
+    reason = OUT_OF_SCOPE.get(where, OUT_OF_SCOPE["matched"])
+    if on_removed == "remove":
+        return "disable", f"{reason}; disabled, not removed: only deleted users are removed"
+    return on_removed, reason
+
+
 def new_user_defaults(item: SyncItem, company: CompanySettings) -> tuple[str, str, dict[str, str]]:
     """(method, mode, language columns) of a user a sync creates: the item's, else company's."""
     method = item.method if item.method in METHODS else company.default_method

@@ -1,0 +1,116 @@
+"""Deleted from the directory versus out of scope, against the real slapd.
+
+Only a user the directory no longer has (looked up by entryUUID, without the user filter, in every
+naming context) may be removed. Users the filter, the items or the base DN no longer cover are
+disabled, even under an item whose action is Remove, and come back with their own settings.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from mfa_console.app import Services
+from mfa_console.core.sync.results import Change
+from tests.services.fixtures import TestCAs
+from tests.services.slapd import SlapdServer
+from tests.sync.conftest import AddItem, configure_ldap, set_sync
+
+FILTER = "(&(objectClass=inetOrgPerson)(!(employeeType=excluded)))"
+
+
+def _detail(changes: list[Change], username: str) -> tuple[str, str]:
+    found = [(c.action, c.detail) for c in changes if c.username == username]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def _customise(services: Services, username: str) -> None:
+    """The administrator's own settings, unlike the item's defaults (the phone is synced)."""
+    user = services.users.find(username)
+    data = replace(
+        user.to_input(), phone="+14255550199", method="phone-call", mode="pin", pin="73915"
+    )
+    services.users.update(user.id, user.version, data)
+
+
+def _settings(services: Services, username: str) -> tuple[Any, ...]:
+    user = services.users.find(username)
+    return user.method, user.mode, user.has_pin, user.enabled
+
+
+def test_out_of_scope_users_are_disabled_and_come_back_with_their_settings(
+    services: Services, slapd: SlapdServer, test_cas: TestCAs, add_item: AddItem
+) -> None:
+    base = slapd.add_ou(f"b{uuid.uuid4().hex[:8]}")
+    inside, other = slapd.add_ou("in", base), slapd.add_ou("other", base)
+    elsewhere = slapd.add_ou(f"x{uuid.uuid4().hex[:8]}")  # outside the base DN
+    configure_ldap(services, slapd, test_cas, base_dn=base, user_filter=FILTER)
+    dns = {name: slapd.add_user(name, inside) for name in ("filtered", "moved", "left", "gone")}
+    slapd.add_user("stays", inside)
+    add_item("container", inside, method="mobile-app", mode="standard", on_removed="remove")
+    set_sync(services, remove_missing=True)
+    assert services.sync.run(full=True).counts.added == 5
+    for name in ("filtered", "moved", "left"):
+        _customise(services, name)
+    customised = _settings(services, "filtered")
+    assert customised == ("phone-call", "pin", True, True)
+
+    slapd.modify(dns["filtered"], employeeType="excluded")
+    moved = slapd.rename(dns["moved"], "uid=moved", elsewhere)
+    left = slapd.rename(dns["left"], "uid=left", other)
+    slapd.delete(dns["gone"])
+    result = services.sync.run(full=True)
+
+    assert result.status == "succeeded", result.message
+    assert (result.counts.removed, result.counts.disabled) == (1, 3)
+    changes = services.sync.history.changes(result.run_id or 0)
+    assert _detail(changes, "gone") == ("remove", "deleted from the directory")
+    action, detail = _detail(changes, "filtered")
+    assert action == "disable" and "user filter no longer matches" in detail
+    assert "disabled, not removed" in detail
+    assert "outside the base DN" in _detail(changes, "moved")[1]
+    assert "no longer in any sync item" in _detail(changes, "left")[1]
+    assert {u.username for u in services.users.iter_all()} == {
+        "filtered", "moved", "left", "stays"
+    }  # fmt: skip
+
+    slapd.modify(dns["filtered"], employeeType="staff")
+    slapd.rename(moved, "uid=moved", inside)
+    slapd.rename(left, "uid=left", inside)
+    result = services.sync.run(full=True)
+
+    assert (result.counts.added, result.counts.removed, result.counts.disabled) == (0, 0, 0)
+    for name in ("filtered", "moved", "left"):
+        assert _settings(services, name) == customised, name  # not the item's mobile-app
+
+
+def test_approval_and_notice_say_which_case(
+    ldap_sync: Services, slapd: SlapdServer, test_cas: TestCAs, ou: str, add_item: AddItem
+) -> None:
+    notices: list[dict[str, str]] = []
+
+    def notify(session: Session, template: str, values: dict[str, str]) -> None:
+        notices.append(values)
+
+    ldap_sync.sync.engine.notify = notify
+    configure_ldap(ldap_sync, slapd, test_cas, user_filter=FILTER)
+    dns = [slapd.add_user(f"a{i}", ou) for i in range(3)]
+    add_item("container", ou, on_removed="remove")
+    set_sync(ldap_sync, approval_threshold=1)
+    ldap_sync.sync.run(full=True)
+    slapd.delete(dns[0])
+    slapd.modify(dns[1], employeeType="excluded")
+    slapd.modify(dns[2], employeeType="excluded")
+
+    result = ldap_sync.sync.run(full=True)
+
+    assert result.counts.pending_approval == 3
+    pending = {p.username: (p.action, p.reason) for p in ldap_sync.sync.history.pending()}
+    assert pending["a0"] == ("remove", "deleted from the directory")  # the item's Remove
+    assert pending["a1"][0] == "disable" and "user filter" in pending["a1"][1]
+    assert notices[-1]["details"].startswith("Disable 2 users: out of scope: the user filter")
+    assert notices[-1]["details"].endswith("Remove 1 user: deleted from the directory.")
