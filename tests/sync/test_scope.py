@@ -114,3 +114,23 @@ def test_approval_and_notice_say_which_case(
     assert pending["a1"][0] == "disable" and "user filter" in pending["a1"][1]
     assert notices[-1]["details"].startswith("Disable 2 users: out of scope: the user filter")
     assert notices[-1]["details"].endswith("Remove 1 user: deleted from the directory.")
+
+
+def test_directory_value_refused_by_the_text_rules_skips_that_user(
+    ldap_sync: Services, slapd: SlapdServer, ou: str, add_item: AddItem
+) -> None:
+    slapd.add_user("plain", ou, givenName="Ann")
+    slapd.add_user("spoof", ou, givenName="Bob\u202eexe.txt")
+    slapd.add_user("zwsp", ou, sn="Lee\u200b")
+    add_item("container", ou)
+
+    result = ldap_sync.sync.run(full=True)
+
+    assert result.status == "succeeded", result.message
+    assert (result.counts.added, result.counts.errors) == (1, 2)
+    assert {u.username for u in ldap_sync.users.iter_all()} == {"plain"}
+    changes = ldap_sync.sync.history.changes(result.run_id or 0)
+    action, detail = _detail(changes, "spoof")
+    assert action == "error" and "first name" in detail and "U+202E" in detail
+    assert "\u202e" not in detail
+    assert "U+200B" in _detail(changes, "zwsp")[1]

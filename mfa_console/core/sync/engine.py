@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -45,6 +45,7 @@ from mfa_console.core.sync.results import Counts, RunResult
 from mfa_console.core.sync.settings import SyncSettings
 from mfa_console.core.sync.source import DirectorySource
 from mfa_console.core.sync.writer import Destructive, RunWriter
+from mfa_console.core.text import printable
 
 if TYPE_CHECKING:
     from mfa_console.core.directory.records import DirectoryUser
@@ -55,6 +56,20 @@ LEASE_TTL = timedelta(minutes=5)
 FULL_PASS_EVERY = timedelta(hours=24)
 BATCH_SIZE = 1000
 RUNS_KEPT = 500  # runs (and their per-user changes) kept in the history
+
+
+@contextmanager
+def _naming(number: int, item: SyncItem) -> Iterator[None]:
+    """Name the item in a directory error met while reading it (the run's message says which)."""
+    from mfa_console.core.directory.errors import DirectoryError
+
+    try:
+        yield
+    except DirectoryError as exc:
+        raise type(exc)(
+            f"Sync item {number} ({item.title}): {exc.message}",
+            hint=exc.hint or "Edit or remove this item (Directory Integration > Synchronization).",
+        ) from None
 
 
 class SyncEngine:
@@ -165,8 +180,9 @@ class _Run:
             source.prepare(items[0], since)
             existing = self._existing(None) if self.full else None
             marker = source.change_marker()
-            for item in items:
-                self._read_item(source, item, since, existing, writer)
+            for number, item in enumerate(items, start=1):
+                with _naming(number, item):
+                    self._read_item(source, item, since, existing, writer)
             self._flush(writer)
             if existing is not None:
                 self._plan_missing(source, items, existing)
@@ -283,6 +299,10 @@ class _Run:
         if not name:
             self.counts.errors += 1
             writer.change("error", "", did, f"{user.dn} has no username attribute; skipped")
+            return
+        if want.refused:
+            self.counts.errors += 1
+            writer.change("error", printable(name), did, f"skipped: {printable(want.refused)}")
             return
         for problem in want.problems:
             self.counts.errors += 1
