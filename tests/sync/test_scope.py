@@ -14,9 +14,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from mfa_console.app import Services
+from mfa_console.core.progress import CancelToken
 from mfa_console.core.sync.results import Change
-from tests.services.fixtures import TestCAs
-from tests.services.slapd import SlapdServer
+from tests.services.fixtures import MakeSlapd, TestCAs
+from tests.services.slapd import PEOPLE, SlapdServer
 from tests.sync.conftest import AddItem, configure_ldap, set_sync
 
 FILTER = "(&(objectClass=inetOrgPerson)(!(employeeType=excluded)))"
@@ -134,3 +135,36 @@ def test_directory_value_refused_by_the_text_rules_skips_that_user(
     assert action == "error" and "first name" in detail and "U+202E" in detail
     assert "\u202e" not in detail
     assert "U+200B" in _detail(changes, "zwsp")[1]
+
+
+class StopServerBeforeLookup(CancelToken):
+    """Stops the server once every item was read, just before the missing users are looked up."""
+
+    def __init__(self, server: SlapdServer) -> None:
+        super().__init__()
+        self.server = server
+
+    def report(self, done: int, total: int | None = None, text: str = "") -> None:
+        if text.startswith("Synchronized") and self.server.running:
+            self.server.stop()
+
+
+def test_a_failed_lookup_never_makes_a_user_look_deleted(
+    services: Services, make_slapd: MakeSlapd, test_cas: TestCAs, add_item: AddItem
+) -> None:
+    server = make_slapd()
+    configure_ldap(services, server, test_cas, user_filter=FILTER)
+    dns = [server.add_user(f"l{i}", PEOPLE) for i in range(3)]
+    add_item("container", PEOPLE, on_removed="remove")
+    set_sync(services, remove_missing=True)
+    services.sync.run(full=True)
+    server.delete(dns[0])
+    server.modify(dns[1], employeeType="excluded")
+
+    failed = services.sync.run(full=True, progress=StopServerBeforeLookup(server))
+
+    assert failed.status == "failed" and "Nobody was disabled or removed" in failed.message
+    assert services.users.count() == (3, 3)
+    server.start()
+    done = services.sync.run(full=True)
+    assert (done.counts.removed, done.counts.disabled) == (1, 1)
