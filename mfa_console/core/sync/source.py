@@ -196,7 +196,9 @@ class LiveSource:
             raw = uuid.UUID(directory_id).bytes_le
             escaped = "".join("\\" + format(b, "02x") for b in raw)
             return f"({attribute}={escaped})"
-        return f"({attribute}={directory_id})"
+        from ldap3.utils.conv import escape_filter_chars
+
+        return f"({attribute}={escape_filter_chars(directory_id)})"
 
     def _id_attribute(self) -> str:
         return self._settings.attributes.unique_id or (
