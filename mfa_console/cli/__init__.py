@@ -16,6 +16,7 @@ from types import ModuleType
 
 from mfa_console import __version__
 from mfa_console.core.errors import ConsoleError, DataFileLockedError
+from mfa_console.core.text import printable
 
 _SHARED = {"output"}
 
@@ -89,17 +90,17 @@ def run(argv: list[str]) -> int:
     except ConsoleError as exc:
         unopenable = getattr(args, "func_unopenable", None)  # e.g. restore over a damaged file
         if unopenable is None or isinstance(exc, DataFileLockedError):
-            print(f"mfa-console: {exc}", file=sys.stderr)
+            print(f"mfa-console: {printable(str(exc))}", file=sys.stderr)
             return 1
         try:
             return int(unopenable(args, exc))
         except ConsoleError as again:
-            print(f"mfa-console: {again}", file=sys.stderr)
+            print(f"mfa-console: {printable(str(again))}", file=sys.stderr)
             return 1
     try:
         return int(args.func(args, services))
     except ConsoleError as exc:
-        print(f"mfa-console: {exc}", file=sys.stderr)
+        print(f"mfa-console: {printable(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("mfa-console: interrupted", file=sys.stderr)
@@ -116,7 +117,7 @@ def _run_without_data(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args, None))
     except ConsoleError as exc:
-        print(f"mfa-console: {exc}", file=sys.stderr)
+        print(f"mfa-console: {printable(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -43,6 +43,11 @@ def _register_configure(commands: Any) -> None:
     conf.add_argument("--from-name", metavar="NAME")
     conf.add_argument("--timeout", type=int, metavar="S")
     conf.add_argument("--portal-url", metavar="URL", help="the User Portal URL for the emails")
+    conf.add_argument(
+        "--allow-plaintext-password",
+        action="store_true",
+        help="with --security none and --username: knowingly send the password unencrypted",
+    )
     switch = conf.add_mutually_exclusive_group()
     switch.add_argument("--send-to-users", dest="send_to_users", action="store_true", default=None)
     switch.add_argument("--no-send-to-users", dest="send_to_users", action="store_false")
@@ -61,6 +66,7 @@ def _configure(args: argparse.Namespace, services: Services) -> int:
         "username": (args.username or "").strip(),
         "verify": "ca-file" if args.ca_file else "system",
         "ca_file": args.ca_file or "",
+        "allow_plaintext_password": args.allow_plaintext_password,
     }
     optional = {
         "from_name": args.from_name,
@@ -76,7 +82,10 @@ def _configure(args: argparse.Namespace, services: Services) -> int:
             raise ConsoleError("No password was given on standard input.")
     elif not args.username:
         password = ""  # no account: nothing to keep in the keyring
-    services.mail.save_settings(dataclasses.replace(current, **changes), password)
+    settings = dataclasses.replace(current, **changes)
+    services.mail.save_settings(settings, password)
+    if warning := settings.plaintext_warning():
+        print(f"Warning: {warning}", file=sys.stderr)
     state = "on" if services.mail.settings().send_to_users else "off"
     print(f"Email settings saved ({args.server}, {args.security}); sending to users is {state}.")
     return 0
@@ -84,6 +93,8 @@ def _configure(args: argparse.Namespace, services: Services) -> int:
 
 def _test(args: argparse.Namespace, services: Services) -> int:
     result = services.mail.test(args.to)
+    if result.warning:
+        print(f"Warning: {result.warning}", file=sys.stderr)
     if args.json:
         print_json(dataclasses.asdict(result))
     else:

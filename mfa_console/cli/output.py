@@ -1,12 +1,23 @@
-"""Shared output of the command line: text or ``--json``, streamed, never a secret."""
+r"""Shared output of the command line: text or ``--json``, streamed, never a secret.
+
+Values are printed with control and invisible characters escaped (``\x1b``, ``\u202e``), so a
+name cannot move the cursor, recolour the terminal or reorder what follows it; JSON writes the
+same characters as ``\uXXXX`` escapes, which decode to the same value.
+"""
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
 import sys
 from collections.abc import Iterable
 from typing import Any
+
+from mfa_console.core.text import HIDDEN_PATTERN, printable
+
+# json.dumps escapes C0 controls itself; a raw newline in its text is layout (indent).
+_HIDDEN = re.compile(HIDDEN_PATTERN.pattern.replace("\\x00-\\x1f", "", 1))
 
 
 def add_json_flag(parser: Any) -> None:
@@ -14,8 +25,13 @@ def add_json_flag(parser: Any) -> None:
 
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, default=str, indent=2)
+    sys.stdout.write(json_text(value, indent=2))
     sys.stdout.write("\n")
+
+
+def json_text(value: Any, indent: int | None = None) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str, indent=indent)
+    return _HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def stream_json_array(items: Iterable[dict[str, Any]]) -> int:
@@ -25,7 +41,7 @@ def stream_json_array(items: Iterable[dict[str, Any]]) -> int:
     out.write("[")
     for item in items:
         out.write(",\n" if count else "\n")
-        out.write(json.dumps(item, ensure_ascii=False, default=str))
+        out.write(json_text(item))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count
@@ -51,4 +67,4 @@ def print_table(rows: Iterable[Iterable[Any]], headers: list[str], *, sample: in
 
 
 def _cells(row: Iterable[Any]) -> list[str]:
-    return ["" if value is None else str(value) for value in row]
+    return ["" if value is None else printable(str(value)) for value in row]

@@ -13,6 +13,7 @@ from mfa_console.core.errors import ValidationError
 from mfa_console.core.sync.items import EMAIL_POLICIES, ENABLE_POLICIES, SyncItem
 from mfa_console.core.sync.results import COUNTS, RunResult
 from mfa_console.core.sync.settings import format_interval, parse_interval
+from mfa_console.core.text import printable
 from mfa_console.core.users.methods import LANGUAGES, METHODS
 
 
@@ -118,9 +119,11 @@ def cmd_item_add(args: argparse.Namespace, services: Services) -> int:
         mode=args.mode or "",
         languages=languages,
     )
-    added = services.sync.items.add(item)
+    added, warning = services.sync.add_item(item)
+    if warning:
+        print(f"Warning: {warning}", file=sys.stderr)
     if args.json:
-        print_json(added.to_json())
+        print_json({**added.to_json(), "warning": warning})
     else:
         print(f"Added sync item #{added.id}: {added.title}")
     return 0
@@ -194,7 +197,8 @@ def print_result(result: RunResult, as_json: bool) -> None:
     if result.message:
         print(result.message, file=sys.stderr)
     for change in result.changes:
-        print(f"  {change.action:8} {change.username or change.directory_id}  {change.detail}")
+        who = printable(change.username or change.directory_id)
+        print(f"  {change.action:8} {who}  {printable(change.detail)}")
 
 
 def cmd_run(args: argparse.Namespace, services: Services) -> int:

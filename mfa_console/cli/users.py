@@ -11,6 +11,7 @@ from typing import Any
 from mfa_console.app import Services
 from mfa_console.cli.output import add_json_flag, print_json, print_table, stream_json_array
 from mfa_console.core.errors import ConsoleError
+from mfa_console.core.text import printable
 from mfa_console.core.users.methods import LANGUAGE_FIELDS, METHODS
 from mfa_console.core.users.phones import format_phone
 from mfa_console.core.users.records import User, UserInput
@@ -86,7 +87,7 @@ def _output(user: User, as_json: bool) -> None:
         print_json(user.to_json())
         return
     for key, value in user.to_json().items():
-        print(f"{key:20} {'' if value is None else value}")
+        print(f"{key:20} {'' if value is None else printable(str(value))}")
 
 
 def _list(args: argparse.Namespace, services: Services) -> int:
@@ -131,7 +132,7 @@ def _add(args: argparse.Namespace, services: Services) -> int:
 def _edit(args: argparse.Namespace, services: Services) -> int:
     user = services.users.find(args.username)
     changes = _changes(args)
-    if args.new_username:
+    if args.new_username is not None:  # "" is refused by the rules, never ignored
         changes["username"] = args.new_username
     data = dataclasses.replace(user.to_input(), **changes)
     _output(services.users.update(user.id, user.version, data), args.json)
@@ -174,7 +175,7 @@ def _import(args: argparse.Namespace, services: Services) -> int:
         print(f"{report.created} created, {report.updated} updated, "
               f"{len(report.rejected)} rejected.")  # fmt: skip
         for line, reason in report.rejected:
-            print(f"line {line}: {reason}", file=sys.stderr)
+            print(f"line {line}: {printable(reason)}", file=sys.stderr)
     return 0
 
 

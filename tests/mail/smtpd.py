@@ -54,6 +54,7 @@ class Capture:
     keep: bool = True  # False: count messages only (the bench)
     count: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    logins: list[tuple[str, bool]] = field(default_factory=list)  # (login, over TLS)
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -83,15 +84,18 @@ class Capture:
         return [str(r.message["Message-ID"]) for r in self.received]
 
 
-def _authenticator(
-    server: Any, session: Any, envelope: Any, mechanism: str, data: Any
-) -> AuthResult:
-    ok = (
-        isinstance(data, LoginPassword)
-        and data.login == LOGIN.encode()
-        and data.password == PASSWORD.encode()
-    )
-    return AuthResult(success=ok, handled=False)
+def _authenticator(capture: Capture) -> Callable[..., AuthResult]:
+    def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        ok = (
+            isinstance(data, LoginPassword)
+            and data.login == LOGIN.encode()
+            and data.password == PASSWORD.encode()
+        )
+        if isinstance(data, LoginPassword):
+            capture.logins.append((data.login.decode(), session.ssl is not None))
+        return AuthResult(success=ok, handled=False)
+
+    return check
 
 
 class Certificates:
@@ -111,26 +115,34 @@ class SmtpServer:
     """Start / stop a real SMTP server on a fixed loopback port (so it can come back)."""
 
     def __init__(
-        self, certs: Certificates, capture: Capture | None = None, *, implicit_tls: bool = False
+        self,
+        certs: Certificates,
+        capture: Capture | None = None,
+        *,
+        implicit_tls: bool = False,
+        plaintext: bool = False,
     ) -> None:
         self.certs = certs
         self.capture = capture or Capture()
         self.port = free_port()
         self.implicit_tls = implicit_tls  # TLS from the first byte (port 465), not STARTTLS
+        # No TLS at all, AUTH accepted in the open: an old relay that a password crosses in clear
+        self.plaintext = plaintext
         self._controller: Controller | None = None
 
     def start(self) -> SmtpServer:
-        tls = self.certs.server_context()
+        tls = None if self.plaintext else self.certs.server_context()
         self._controller = Controller(
             self.capture,
             hostname="127.0.0.1",
             port=self.port,
             ssl_context=tls if self.implicit_tls else None,
             tls_context=None if self.implicit_tls else tls,
-            require_starttls=not self.implicit_tls,
+            require_starttls=not (self.implicit_tls or self.plaintext),
             auth_required=True,
-            auth_require_tls=not self.implicit_tls,  # the whole session is TLS already
-            authenticator=_authenticator,
+            # implicit TLS: the whole session is TLS already; plaintext: AUTH in the open
+            auth_require_tls=not (self.implicit_tls or self.plaintext),
+            authenticator=_authenticator(self.capture),
         )
         self._controller.start()
         return self

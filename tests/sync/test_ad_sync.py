@@ -4,12 +4,14 @@ nested groups, uSNChanged incremental reads."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
 
 from mfa_console.app import Services
 from mfa_console.core.db.models import UserRow
+from mfa_console.core.directory.settings import DirectorySettings
 from mfa_console.core.sync.items import SyncItem
 from tests.services.fixtures import TestCAs
 from tests.services.samba_ad import SambaDC
@@ -88,5 +90,37 @@ def test_nested_group_membership_and_incremental(ad: Services, samba_ad: SambaDC
 
     samba_ad.remove_members(inner, [e_dn])
     result = ad.sync.run(full=True)
-    assert result.counts.removed == 1
-    assert set(_users(ad)) == {d}
+    assert (result.counts.removed, result.counts.disabled) == (0, 1)  # still in AD: disabled
+    assert not _users(ad)[e].enabled
+
+
+def test_deleted_removed_moved_out_of_base_disabled_and_back(
+    ad: Services, samba_ad: SambaDC
+) -> None:
+    base = samba_ad.create_ou("base")
+    elsewhere = samba_ad.create_ou("elsewhere")  # outside the base DN
+    g, h, i = _sam(), _sam(), _sam()
+    g_dn, h_dn = samba_ad.create_user(g, base), samba_ad.create_user(h, base)
+    samba_ad.create_user(i, base)
+    settings = ad.settings.load(DirectorySettings)
+    ad.settings.save(replace(settings, base_dn=base))
+    ad.sync.items.add(SyncItem(scope="container", dn=base, on_removed="remove"))
+    ad.settings.save(replace(ad.sync.settings(), remove_missing=True))
+    assert ad.sync.run(full=True).counts.added == 3
+    user = ad.users.find(f"{g}@example.test")
+    ad.users.update(user.id, user.version, replace(user.to_input(), method="oath-token"))
+
+    moved = samba_ad.move(g_dn, elsewhere)
+    samba_ad.delete(h_dn)
+    result = ad.sync.run(full=True)
+
+    assert (result.counts.removed, result.counts.disabled) == (1, 1), result.message
+    changes = {c.username.split("@")[0]: c for c in ad.sync.history.changes(result.run_id or 0)}
+    assert (changes[h].action, changes[h].detail) == ("remove", "deleted from the directory")
+    assert changes[g].action == "disable" and "outside the base DN" in changes[g].detail
+
+    samba_ad.move(moved, base)
+    result = ad.sync.run(full=True)
+
+    back = ad.users.find(f"{g}@example.test")
+    assert back.enabled and back.method == "oath-token" and back.id == user.id

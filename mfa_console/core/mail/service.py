@@ -56,6 +56,7 @@ class SmtpTestResult:
     error: str = ""
     hint: str = ""
     kind: str = ""
+    warning: str = ""  # e.g. the password crossed the network in clear
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,12 @@ class MailService:
         if password is None and settings.username:
             password = self._secrets.get(PASSWORD_KEY)
         transcript, failure = send_test(settings, password, recipient)
+        warning = settings.plaintext_warning()
         if failure is None:
-            return SmtpTestResult(True, transcript.text())
-        return SmtpTestResult(False, transcript.text(), failure.message, failure.hint, failure.kind)
+            return SmtpTestResult(True, transcript.text(), warning=warning)
+        return SmtpTestResult(
+            False, transcript.text(), failure.message, failure.hint, failure.kind, warning
+        )
 
     # Templates ------------------------------------------------------------------------------
     def templates(self) -> list[Template]:

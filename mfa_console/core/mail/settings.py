@@ -17,6 +17,10 @@ SECURITY = {"none": "None", "starttls": "STARTTLS", "ssl": "SSL/TLS"}
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 VERIFY = {"system": "System certificate store", "ca-file": "CA file"}
 TIMEOUT_RANGE = (1, 300)
+PLAINTEXT_WARNING = (
+    "With Security None the SMTP password crosses the network in clear text (AUTH only encodes "
+    "it): anyone on the path can read it. Choose STARTTLS or SSL/TLS."
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,16 @@ class EmailSettings:
     portal_url: str = ""
     # Where administrator notices (a synchronization waiting for approval) go; comma-separated.
     admin_addresses: str = ""
+    # Security None with a user name sends the password in clear: refused unless this is on.
+    allow_plaintext_password: bool = False
+
+    @property
+    def password_in_clear(self) -> bool:
+        """True when a login would send the password without encryption."""
+        return self.security == "none" and bool(self.username.strip())
+
+    def plaintext_warning(self) -> str:
+        return PLAINTEXT_WARNING if self.password_in_clear else ""
 
     @property
     def configured(self) -> bool:
@@ -53,6 +67,12 @@ class EmailSettings:
             problems["port"] = "the port must be between 1 and 65535"
         if self.security not in SECURITY:
             problems["security"] = "choose None, STARTTLS or SSL/TLS"
+        if self.password_in_clear and not self.allow_plaintext_password:
+            problems["security"] = (
+                "with Security None and a user name the password would cross the network in "
+                "clear; choose STARTTLS or SSL/TLS, or allow sending the password without "
+                "encryption"
+            )
         if self.verify not in VERIFY:
             problems["verify"] = "choose the system certificate store or a CA file"
         elif self.verify == "ca-file" and not self.ca_file.strip():

@@ -131,6 +131,14 @@ class SmtpSender:
                 f"No SMTP password is stored for {s.username!r}.",
                 hint="Enter the password on the Email Settings tab (it is kept in the OS keyring).",
             )
+        if s.password_in_clear and not s.allow_plaintext_password:
+            raise SmtpFailure(
+                Kind.NOT_CONFIGURED,
+                "The SMTP password was not sent: with Security None it would cross the network "
+                "in clear text.",
+                hint="Choose STARTTLS or SSL/TLS (or, knowingly, allow sending the password "
+                "without encryption in the Email settings).",
+            )
         transcript = transcript if transcript is not None else Transcript()
         step = "connect"
         smtp: RecordingSMTP | None = None
@@ -150,6 +158,8 @@ class SmtpSender:
                 transcript.note(_tls_note(smtp))
                 smtp.ehlo()
             if s.username:
+                if s.password_in_clear:
+                    transcript.note("warning: the password is sent without encryption")
                 step = "login"
                 smtp.login(s.username, self._password or "")
         except (OSError, smtplib.SMTPException) as exc:

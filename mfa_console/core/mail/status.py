@@ -23,12 +23,16 @@ def status_section(services: Services) -> StatusSection:
     queued = counts.get("queued", 0) + counts.get("sending", 0)
     failed = counts.get("failed", 0) + counts.get("unconfirmed", 0)
     sending = "on" if settings.send_to_users else "off (nothing is sent to users)"
-    lines = (
+    lines: tuple[str, ...] = (
         f"SMTP server {settings.server}:{settings.port}, from {settings.from_address}.",
         f"Send emails to users: {sending}.",
         f"Outbox: {queued} queued, {failed} failed, {counts.get('sent', 0)} sent.",
     )
     state = ERROR if failed else OK if settings.send_to_users else WARNING
+    if settings.password_in_clear:
+        lines = (*lines, f"Warning: {settings.plaintext_warning()}")
+        state = ERROR if failed else WARNING
     facts = {"configured": True, "send_to_users": settings.send_to_users,
-             "queued": queued, "failed": failed, "sent": counts.get("sent", 0)}  # fmt: skip
+             "queued": queued, "failed": failed, "sent": counts.get("sent", 0),
+             "password_in_clear": settings.password_in_clear}  # fmt: skip
     return StatusSection("email", "Email", state, lines, "email", facts)

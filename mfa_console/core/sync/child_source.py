@@ -105,8 +105,8 @@ def _serve(requests: Channel, out: Channel, source: LiveSource) -> None:
         request = requests.recv()
         if request[0] == "marker":
             out.send(("marker", source.change_marker()))
-        elif request[0] == "exists":
-            out.send(("exists", source.still_exist(request[1], progress)))
+        elif request[0] == "locate":
+            out.send(("locate", source.locate(request[1], progress)))
         elif request[0] == "read":
             _, item, extra_filter = request
             batch: list[tuple[Any, ...]] = []
@@ -185,9 +185,9 @@ class ChildSource:
         self._sent_marker = False
         return str(self._receive(None, "marker")[1])
 
-    def still_exist(self, directory_ids: Sequence[str], progress: Progress) -> set[str]:
-        self._send(("exists", list(directory_ids)))
-        return set(self._receive(progress, "exists")[1])
+    def locate(self, directory_ids: Sequence[str], progress: Progress) -> dict[str, str]:
+        self._send(("locate", list(directory_ids)))
+        return dict(self._receive(progress, "locate")[1])
 
     def read(
         self, item: SyncItem, progress: Progress, *, extra_filter: str = ""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -38,12 +38,14 @@ from mfa_console.core.sync.plan import (
     desired,
     item_fingerprint,
     language_columns,
+    missing_policy,
     source_digest,
 )
 from mfa_console.core.sync.results import Counts, RunResult
 from mfa_console.core.sync.settings import SyncSettings
 from mfa_console.core.sync.source import DirectorySource
 from mfa_console.core.sync.writer import Destructive, RunWriter
+from mfa_console.core.text import printable
 
 if TYPE_CHECKING:
     from mfa_console.core.directory.records import DirectoryUser
@@ -54,6 +56,20 @@ LEASE_TTL = timedelta(minutes=5)
 FULL_PASS_EVERY = timedelta(hours=24)
 BATCH_SIZE = 1000
 RUNS_KEPT = 500  # runs (and their per-user changes) kept in the history
+
+
+@contextmanager
+def _naming(number: int, item: SyncItem) -> Iterator[None]:
+    """Name the item in a directory error met while reading it (the run's message says which)."""
+    from mfa_console.core.directory.errors import DirectoryError
+
+    try:
+        yield
+    except DirectoryError as exc:
+        raise type(exc)(
+            f"Sync item {number} ({item.title}): {exc.message}",
+            hint=exc.hint or "Edit or remove this item (Directory Integration > Synchronization).",
+        ) from None
 
 
 class SyncEngine:
@@ -164,8 +180,9 @@ class _Run:
             source.prepare(items[0], since)
             existing = self._existing(None) if self.full else None
             marker = source.change_marker()
-            for item in items:
-                self._read_item(source, item, since, existing, writer)
+            for number, item in enumerate(items, start=1):
+                with _naming(number, item):
+                    self._read_item(source, item, since, existing, writer)
             self._flush(writer)
             if existing is not None:
                 self._plan_missing(source, items, existing)
@@ -283,6 +300,10 @@ class _Run:
             self.counts.errors += 1
             writer.change("error", "", did, f"{user.dn} has no username attribute; skipped")
             return
+        if want.refused:
+            self.counts.errors += 1
+            writer.change("error", printable(name), did, f"skipped: {printable(want.refused)}")
+            return
         for problem in want.problems:
             self.counts.errors += 1
             writer.change("error", name, did, problem)
@@ -325,21 +346,27 @@ class _Run:
     def _plan_missing(
         self, source: DirectorySource, items: list[SyncItem], existing: dict[str, Existing]
     ) -> None:
+        """Plan what happens to the stored users no item returned (after a complete read).
+
+        Only a user the directory no longer has (not found by its immutable id, whatever the
+        filters) is "deleted" and may be removed. A user still in the directory merely fell out
+        of scope: at most disabled, so a return into scope brings back its own settings.
+        """
         missing = [d for d, ex in existing.items() if ex.managed and d not in self.seen]
         if not missing:
             return
-        still = source.still_exist(missing, self.progress)
+        where = source.locate(missing, self.progress)
         by_id = {item.id: item for item in items}
         with self.db.read() as session:
             names = store.usernames(session, [existing[d].user_id for d in missing])
         for did in missing:
             ex = existing[did]
-            deleted = did not in still
             item = by_id.get(ex.item_id)
-            policy = item.on_removed if item else "disable"
-            if deleted and self.settings.remove_missing:
-                policy = "remove"
-            reason = "deleted from the directory" if deleted else "no longer in any sync item"
+            policy, reason = missing_policy(
+                item.on_removed if item else "disable",
+                where.get(did),
+                remove_missing=self.settings.remove_missing,
+            )
             if policy == "none" or (policy == "disable" and not ex.enabled):
                 continue
             name = names.get(ex.user_id, "")
@@ -349,7 +376,9 @@ class _Run:
         actions = self.destructive
         if len(actions) > self.settings.approval_threshold:
             if writer.hold_for_approval(actions, replace_all=self.full):
-                writer.notify_approval(self.engine.notify, self.settings.approval_threshold)
+                writer.notify_approval(
+                    self.engine.notify, self.settings.approval_threshold, actions
+                )
             return
         if self.full:
             writer.clear_pending()

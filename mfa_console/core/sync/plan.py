@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mfa_console.core.company import CompanySettings
 from mfa_console.core.sync.items import SyncItem
+from mfa_console.core.text import clean
 from mfa_console.core.users.methods import DEFAULT_MODE, LANGUAGE_FIELDS, METHODS
 from mfa_console.core.users.phones import Phone, PhoneError, parse_phone
+from mfa_console.core.users.validation import text_problems
 
 if TYPE_CHECKING:
     from mfa_console.core.directory.records import DirectoryUser
@@ -116,6 +118,8 @@ class Desired:
     values: dict[str, Any]
     languages: dict[str, str]
     problems: list[str] = field(default_factory=list)
+    # Why the text rules refuse this user ("" when they accept it): the user is skipped.
+    refused: str = ""
 
     def digest(self) -> int:
         return digest(tuple(self.values[name] for name in SYNCED))
@@ -168,11 +172,11 @@ def desired(user: DirectoryUser, item: SyncItem, company: CompanySettings) -> De
         problems,
     )
     values = {
-        "username": (user.username or "").strip(),
-        "first_name": user.first_name or "",
-        "last_name": user.last_name or "",
-        "email": user.email or "",
-        "user_group": user.user_group or "",
+        "username": clean(user.username or ""),
+        "first_name": clean(user.first_name or ""),
+        "last_name": clean(user.last_name or ""),
+        "email": clean(user.email or ""),
+        "user_group": clean(user.user_group or ""),
         "phone": phone,
         "extension": extension,
         "backup_phone": backup,
@@ -180,7 +184,31 @@ def desired(user: DirectoryUser, item: SyncItem, company: CompanySettings) -> De
         "dn": user.dn,
     }
     languages = {m: lang for m, lang in (user.languages or {}).items() if m in LANGUAGE_FIELDS}
-    return Desired(values, languages, problems)
+    refused = text_problems(values)
+    return Desired(values, languages, problems, "; ".join(refused.values()))
+
+
+DELETED = "deleted from the directory"
+OUT_OF_SCOPE = {
+    "matched": "out of scope: no longer in any sync item (still in the directory)",
+    "unmatched": "out of scope: the user filter no longer matches it (still in the directory)",
+    "outside": "out of scope: moved outside the base DN (still in the directory)",
+}
+
+
+def missing_policy(on_removed: str, where: str | None, *, remove_missing: bool) -> tuple[str, str]:
+    """(action, reason) for a stored user no item returned; ``where`` from ``locate``.
+
+    ``where`` None: the directory no longer has the user. Removal ("remove" policy, or Remove
+    users no longer in the directory) is only for those; a user who fell out of scope is at most
+    disabled, even under an item whose action is Remove.
+    """
+    if where is None:
+        return ("remove" if remove_missing else on_removed), DELETED
+    reason = OUT_OF_SCOPE.get(where, OUT_OF_SCOPE["matched"])
+    if on_removed == "remove":
+        return "disable", f"{reason}; disabled, not removed: only deleted users are removed"
+    return on_removed, reason
 
 
 def new_user_defaults(item: SyncItem, company: CompanySettings) -> tuple[str, str, dict[str, str]]:

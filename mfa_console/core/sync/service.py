@@ -13,13 +13,14 @@ from datetime import datetime, timedelta
 from mfa_console.core.db import Database
 from mfa_console.core.db.lease import lease_info
 from mfa_console.core.email_queue import AdminNotice, EmailQueue
+from mfa_console.core.errors import ConsoleError
 from mfa_console.core.progress import Progress
 from mfa_console.core.secrets import SecretStore
 from mfa_console.core.settings import SettingsStore
 from mfa_console.core.sync import approval
 from mfa_console.core.sync.engine import SyncEngine
 from mfa_console.core.sync.history import SyncHistory
-from mfa_console.core.sync.items import SyncItems
+from mfa_console.core.sync.items import SyncItem, SyncItems
 from mfa_console.core.sync.results import RunResult
 from mfa_console.core.sync.settings import SyncSettings
 from mfa_console.core.sync.source import DirectorySource, open_live_source
@@ -43,6 +44,26 @@ class SyncService:
 
     def set_email_queue(self, email: EmailQueue) -> None:
         self.engine._email = email
+
+    # Items --------------------------------------------------------------------------------
+    def check_item(self, item: SyncItem) -> str:
+        """Refuse (ValidationError) an item whose container or group the directory does not
+        have; return a warning when the directory could not be asked ("" when checked)."""
+        from mfa_console.core.directory.settings import DirectorySettings
+        from mfa_console.core.sync.item_check import check_item
+
+        settings = self._settings.load(DirectorySettings)
+        try:
+            password = self._secrets.get(PASSWORD_SECRET) if settings.bind == "simple" else None
+        except ConsoleError as exc:
+            item.validate()
+            return f"{item.dn} was not checked: the bind password cannot be read ({exc.message})."
+        return check_item(settings, password, item)
+
+    def add_item(self, item: SyncItem) -> tuple[SyncItem, str]:
+        """Check ``item`` against the directory, then add it; returns it and any warning."""
+        warning = self.check_item(item)
+        return self.items.add(item), warning
 
     # Settings -----------------------------------------------------------------------------
     def settings(self) -> SyncSettings:

@@ -8,6 +8,7 @@ guarded list of destructive actions at the end of a complete read.
 from __future__ import annotations
 
 import socket
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -45,6 +46,15 @@ class Destructive:
     username: str
     directory_id: str
     reason: str
+
+
+def approval_summary(actions: list[Destructive]) -> str:
+    """ "Remove 2 users: deleted from the directory. Disable 3 users: out of scope: ..." """
+    groups = Counter((a.action, a.reason.split(";")[0]) for a in actions)
+    return " ".join(
+        f"{action.capitalize()} {count} user{'' if count == 1 else 's'}: {reason}."
+        for (action, reason), count in sorted(groups.items(), key=lambda g: (-g[1], g[0]))
+    )
 
 
 @dataclass
@@ -311,7 +321,9 @@ class RunWriter:
             self._write_changes(session, changes)
         return not set(ids) <= held
 
-    def notify_approval(self, notify: AdminNotice, threshold: int) -> None:
+    def notify_approval(
+        self, notify: AdminNotice, threshold: int, actions: list[Destructive]
+    ) -> None:
         """Tell the administrators (Email settings) that changes wait for their approval."""
         with self._db.write() as session:
             notify(session, "sync-approval", {
@@ -320,7 +332,7 @@ class RunWriter:
                 "sync_item": "all synchronization items",
                 "requested_at": f"{utcnow():%Y-%m-%d %H:%M} UTC",
                 "server": socket.gethostname(),
-                "details": "",
+                "details": approval_summary(actions),
             })  # fmt: skip
 
     def clear_pending(self) -> None:

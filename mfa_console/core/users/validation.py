@@ -6,8 +6,10 @@ The Add/Edit dialog calls the same function as you type; the service calls it ag
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
+from mfa_console.core import text
 from mfa_console.core.addresses import AddressError, normalize_address
 from mfa_console.core.company import CompanySettings
 from mfa_console.core.errors import ValidationError
@@ -25,16 +27,15 @@ def normalize(
     """Column values for ``data``; raises ``ValidationError`` naming every problem at once."""
     problems: dict[str, str] = {}
     values: dict[str, Any] = {}
-    username = data.username.strip()
+    username = text.clean(data.username)
     if not username:
         problems["username"] = "a username is required"
-    elif len(username) > 256 or any(ord(ch) < 32 for ch in username):
-        problems["username"] = "the username is too long or has control characters"
     values["username"] = username
     values["username_key"] = username.lower()
     for name in ("first_name", "last_name", "user_group"):
-        values[name] = getattr(data, name).strip()
+        values[name] = text.clean(getattr(data, name))
     values["email"] = _email(data.email, problems)
+    problems.update(text_problems(values))
     _phones(data, company, values, problems)
     _method(data, company, values, problems)
     _languages(data, company, values, problems)
@@ -53,26 +54,56 @@ def normalize(
     return values
 
 
-def _email(text: str, problems: dict[str, str]) -> str:
-    text = text.strip()
-    if not text:
-        return ""
+# What the text rules check, with the words used in a reason; lengths are the columns'.
+TEXT_FIELDS = {
+    "username": "the username",
+    "first_name": "the first name",
+    "last_name": "the last name",
+    "user_group": "the user group",
+    "email": "the email address",
+}
+
+
+@cache
+def column_length(name: str) -> int:
+    """The length of the users column ``name`` (the model is the one place it is declared)."""
+    from mfa_console.core.db.models import UserRow
+
+    length = getattr(UserRow.__table__.c[name].type, "length", None)
+    return int(length or 0) or 1_000_000
+
+
+def text_problems(values: dict[str, Any]) -> dict[str, str]:
+    """field -> reason, for the text fields of ``values`` the text rules refuse."""
+    problems: dict[str, str] = {}
+    for name, label in TEXT_FIELDS.items():
+        value = values.get(name) or ""
+        reason = text.text_problem(value, column_length(name), username=name == "username")
+        if reason:
+            problems[name] = f"{label} {reason}"
+    return problems
+
+
+def _email(value: str, problems: dict[str, str]) -> str:
+    value = text.clean(value)
+    if not value or text.hidden_character(value):
+        return value  # an invisible character is reported by the text rules
     try:
-        return normalize_address(text)
+        return normalize_address(value)
     except AddressError as exc:
-        problems["email"] = f"{text!r} is not a valid email address: {exc}"
-        return text
+        problems["email"] = f"{text.printable(value)!r} is not a valid email address: {exc}"
+        return value
 
 
 def _phones(
     data: UserInput, company: CompanySettings, values: dict[str, Any], problems: dict[str, str]
 ) -> None:
-    for prefix, cc, text, ext in (
+    for prefix, cc, number, ext in (
         ("", data.country_code, data.phone, data.extension),
         ("backup_", data.backup_country_code, data.backup_phone, data.backup_extension),
     ):
         try:
-            phone = parse_phone(text, cc or company.default_country_code, ext)
+            phone = parse_phone(number, cc or company.default_country_code, ext)
         except PhoneError as exc:
             problems[f"{prefix}phone"] = str(exc)
             phone = None

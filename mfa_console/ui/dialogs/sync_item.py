@@ -33,6 +33,7 @@ from mfa_console.core.sync.items import (
 from mfa_console.core.users.methods import LANGUAGES, METHODS, MODES
 from mfa_console.ui import messages
 from mfa_console.ui.choices import choice_combo, select_data
+from mfa_console.ui.tasks import Task, run_task
 
 COMPANY_DEFAULT = ""
 
@@ -45,6 +46,7 @@ class SyncItemDialog(QDialog):
         self.services = services
         self.item = item
         self.saved: SyncItem | None = None
+        self.checking: Task | None = None
         self.setWindowTitle("Edit Synchronization Item" if item else "Add Synchronization Item")
         self.tabs = QTabWidget()
         self.tabs.addTab(self._settings_tab(), "&Settings")
@@ -216,11 +218,39 @@ class SyncItemDialog(QDialog):
     def _on_save_clicked(self) -> None:
         try:
             value = self.value()
+            value.validate()
+        except ConsoleError as exc:
+            messages.error(self, self.windowTitle(), exc)
+            return
+        if self.item is not None and (value.scope, value.dn) == (self.item.scope, self.item.dn):
+            self._save(value, "")
+            return
+        # A new container or group is looked up in the directory first (off the GUI thread).
+        self.save_button.setEnabled(False)
+        self.checking = run_task(
+            self,
+            lambda _token: self.services.sync.check_item(value),
+            title="Checking the directory",
+            on_done=lambda warning: self._save(value, str(warning)),
+            on_error=self._on_check_failed,
+        )
+
+    def _on_check_failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if not isinstance(exc, ConsoleError):
+            raise exc
+        messages.error(self, self.windowTitle(), exc)
+
+    def _save(self, value: SyncItem, warning: str) -> None:
+        self.save_button.setEnabled(True)
+        try:
             items = self.services.sync.items
             self.saved = items.update(value) if self.item else items.add(value)
         except ConsoleError as exc:
             messages.error(self, self.windowTitle(), exc)
             return
+        if warning:
+            messages.warning(self, self.windowTitle(), f"The item was saved. {warning}")
         if self.item is None:
             self.accept()
         else:

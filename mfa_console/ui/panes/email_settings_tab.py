@@ -33,7 +33,13 @@ from PySide6.QtWidgets import (
 from mfa_console.app import Services
 from mfa_console.core.errors import ConsoleError, ValidationError
 from mfa_console.core.mail.service import SmtpTestResult
-from mfa_console.core.mail.settings import DEFAULT_PORTS, SECURITY, TIMEOUT_RANGE, EmailSettings
+from mfa_console.core.mail.settings import (
+    DEFAULT_PORTS,
+    PLAINTEXT_WARNING,
+    SECURITY,
+    TIMEOUT_RANGE,
+    EmailSettings,
+)
 from mfa_console.ui import messages
 from mfa_console.ui.tasks import Task, run_task
 
@@ -70,6 +76,7 @@ class EmailSettingsTab(QWidget):
         for key, label in SECURITY.items():
             self.security.addItem(label, key)
         self.security.currentIndexChanged.connect(self._on_security_changed)
+        self.security.currentIndexChanged.connect(self._update_plaintext_warning)
         row = QHBoxLayout()
         row.addWidget(self.server, 1)
         row.addWidget(buddy_label("&Port:", self.port))
@@ -81,6 +88,12 @@ class EmailSettingsTab(QWidget):
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         form.addRow("User&name:", self.username)
         form.addRow("Pass&word:", self.password)
+        self.allow_plaintext = QCheckBox("Allow sending the password without en&cryption")
+        self.plaintext_warning = QLabel(PLAINTEXT_WARNING, wordWrap=True)
+        self.plaintext_warning.setStyleSheet("color: #a33;")
+        form.addRow("", self.plaintext_warning)
+        form.addRow("", self.allow_plaintext)
+        self.username.textChanged.connect(self._update_plaintext_warning)
         low, high = TIMEOUT_RANGE
         self.timeout = QSpinBox(minimum=low, maximum=high, suffix=" s")
         self.timeout.setMaximumWidth(120)
@@ -182,6 +195,8 @@ class EmailSettingsTab(QWidget):
         self.portal_url.setText(s.portal_url)
         self.admin_addresses.setText(s.admin_addresses)
         self.send_to_users.setChecked(s.send_to_users)
+        self.allow_plaintext.setChecked(s.allow_plaintext_password)
+        self._update_plaintext_warning()
 
     def values(self) -> EmailSettings:
         return dataclasses.replace(
@@ -198,12 +213,18 @@ class EmailSettingsTab(QWidget):
             portal_url=self.portal_url.text().strip(),
             admin_addresses=self.admin_addresses.text().strip(),
             send_to_users=self.send_to_users.isChecked(),
+            allow_plaintext_password=self.allow_plaintext.isChecked(),
         )
 
     # Slots ---------------------------------------------------------------------------------
     def _on_security_changed(self, _index: int) -> None:
         if self.port.value() in DEFAULT_PORTS.values():
             self.port.setValue(DEFAULT_PORTS[str(self.security.currentData())])
+
+    def _update_plaintext_warning(self) -> None:
+        clear = str(self.security.currentData()) == "none" and bool(self.username.text().strip())
+        self.plaintext_warning.setVisible(clear)
+        self.allow_plaintext.setVisible(clear)
 
     def _on_verify_toggled(self, checked: bool) -> None:
         self.ca_file.setEnabled(checked)
@@ -253,11 +274,13 @@ class EmailSettingsTab(QWidget):
     def _on_test_done(self, result: SmtpTestResult) -> None:
         self.test_button.setEnabled(True)
         self.transcript.setPlainText(result.transcript)
+        warning = f"<br><span style='color:#a33'>{html.escape(result.warning)}</span>"
+        warning = warning if result.warning else ""
         if result.ok:
-            self.test_result.setText("<b>Test message accepted by the server.</b>")
+            self.test_result.setText(f"<b>Test message accepted by the server.</b>{warning}")
         else:
             error, hint = html.escape(result.error), html.escape(result.hint)
-            self.test_result.setText(f"<b>{error}</b><br>{hint}")
+            self.test_result.setText(f"<b>{error}</b><br>{hint}{warning}")
 
     def _on_test_error(self, exc: BaseException) -> None:
         self.test_button.setEnabled(True)
