@@ -53,7 +53,7 @@ class Services:
     def backup(self) -> BackupService:
         from mfa_console.core.backup import BackupService
 
-        return BackupService(self.db)
+        return BackupService(self.db, self.settings)
 
     @cached_property
     def mail(self) -> MailService:

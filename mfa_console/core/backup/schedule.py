@@ -34,6 +34,12 @@ class BackupScheduleSettings:
     """File > Back Up... > Schedule: back up every ``interval_hours`` into ``folder``."""
 
     SECTION: ClassVar[str] = "backup"
+    LABELS: ClassVar[dict[str, str]] = {
+        "enabled": "Back up the data file on a schedule",
+        "interval_hours": "Every",
+        "folder": "Folder",
+        "keep": "Keep the newest",
+    }
     enabled: bool = False
     interval_hours: int = 24
     folder: str = ""

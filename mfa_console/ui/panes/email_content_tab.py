@@ -11,7 +11,7 @@ import dataclasses
 import html
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.app import Services
-from mfa_console.core.errors import ConsoleError
 from mfa_console.core.mail import templates
 from mfa_console.core.mail.sandbox import TemplateProblem
 from mfa_console.core.mail.templates import Template
@@ -42,6 +41,11 @@ PREVIEW_DELAY_MS = 250
 
 
 class EmailContentTab(QWidget):
+    """The template editor; the pane's Save / Revert bar saves or reverts the template shown."""
+
+    TITLE = "Email content"
+    changed = Signal()
+
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
@@ -146,14 +150,8 @@ class EmailContentTab(QWidget):
         row = QHBoxLayout()
         self.restore_button = QPushButton("Restore &default")
         self.restore_button.clicked.connect(self._on_restore_clicked)
-        self.revert_button = QPushButton("&Revert")
-        self.revert_button.clicked.connect(lambda: self._show(self._current_key()))
-        self.save_button = QPushButton("&Apply")
-        self.save_button.clicked.connect(self._on_save_clicked)
         row.addWidget(self.restore_button)
         row.addStretch(1)
-        row.addWidget(self.revert_button)
-        row.addWidget(self.save_button)
         return row
 
     def _build_preview(self) -> QWidget:
@@ -259,8 +257,7 @@ class EmailContentTab(QWidget):
         self.problems.setText(
             "<br>".join(f"{labels[k]}: {html.escape(v)}" for k, v in found.items())
         )
-        self.save_button.setEnabled(not found and self.is_modified())
-        self.revert_button.setEnabled(self.is_modified())
+        self.changed.emit()
         self.restore_button.setEnabled(bool(self._template and self._template.customized))
         self._preview_timer.start()
 
@@ -295,17 +292,18 @@ class EmailContentTab(QWidget):
             target.insertPlainText(text)
         target.setFocus()
 
-    def _on_save_clicked(self) -> None:
+    def save(self) -> None:
+        """Store the template shown (raises ``ConsoleError``; the Save bar shows it)."""
         edited = self.edited()
         if edited is None:
             return
-        try:
-            self._services.mail.save_template(edited)
-        except ConsoleError as exc:
-            messages.error(self, "Template not saved", exc)
-            return
+        self._services.mail.save_template(edited)
         self._fill_list()
         self._show(edited.key)
+
+    def revert(self) -> None:
+        if self._template is not None:
+            self._show(self._current_key())
 
     def _on_restore_clicked(self) -> None:
         if self._template is None:
