@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.app import Services
+from mfa_console.core.errors import ValidationError
 from mfa_console.core.mail import templates
 from mfa_console.core.mail.sandbox import TemplateProblem
 from mfa_console.core.mail.templates import Template
@@ -38,6 +39,12 @@ from mfa_console.ui import messages
 from mfa_console.ui.panes.email_settings_tab import buddy_label
 
 PREVIEW_DELAY_MS = 250
+LABELS = {
+    "from_address": "From",
+    "subject": "Subject",
+    "text_body": "Plain text",
+    "html_body": "HTML",
+}
 
 
 class EmailContentTab(QWidget):
@@ -248,14 +255,8 @@ class EmailContentTab(QWidget):
             return
         edited = self.edited()
         found = templates.problems(edited) if edited else {}
-        labels = {
-            "from_address": "From",
-            "subject": "Subject",
-            "text_body": "Plain text",
-            "html_body": "HTML",
-        }
         self.problems.setText(
-            "<br>".join(f"{labels[k]}: {html.escape(v)}" for k, v in found.items())
+            "<br>".join(f"{LABELS[k]}: {html.escape(v)}" for k, v in found.items())
         )
         self.changed.emit()
         self.restore_button.setEnabled(bool(self._template and self._template.customized))
@@ -297,6 +298,9 @@ class EmailContentTab(QWidget):
         edited = self.edited()
         if edited is None:
             return
+        found = templates.problems(edited)
+        if found:
+            raise ValidationError(found, LABELS)
         self._services.mail.save_template(edited)
         self._fill_list()
         self._show(edited.key)
