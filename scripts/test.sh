@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Debian packages as root, Python packages in .venv), then run
-# ruff, mypy and the whole test suite inside a private D-Bus session with a real Secret Service
-# keyring. Extra arguments go to pytest, e.g. scripts/test.sh -k users -x
+# ruff, mypy, the import contracts (import-linter) and the whole test suite inside a private D-Bus
+# session with a real Secret Service keyring. Extra arguments go to pytest, e.g. scripts/test.sh -k users -x
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,5 +16,7 @@ echo "== ruff"
 .venv/bin/ruff format --check .
 echo "== mypy"
 .venv/bin/mypy
+echo "== import-linter"
+.venv/bin/lint-imports
 echo "== pytest"
 exec dbus-run-session -- scripts/with-keyring.sh .venv/bin/python -m pytest "$@"

@@ -40,7 +40,7 @@ class MainWindow(QMainWindow):
         self._state = state
         self._panes: dict[str, QWidget] = {}
         self._row = 0  # the navigation row of the pane shown
-        self.setWindowTitle(f"MFA Console - {services.db.display_name}")
+        self.setWindowTitle(f"MFA Console - {services.data_name}")
         self._nav = self._build_navigation()
         self._stack = QStackedWidget()
         central = QWidget()
@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.menus: dict[str, QMenu] = {}
         self._build_menus()
-        self.statusBar().addPermanentWidget(QLabel(f"Data file: {services.db.display_name}"))
+        self.statusBar().addPermanentWidget(QLabel(f"Data file: {services.data_name}"))
         self.users_changed.connect(self._on_users_changed)
         self._restore_state(first_pane)
 

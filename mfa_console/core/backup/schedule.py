@@ -21,7 +21,7 @@ from mfa_console.core.db.lease import Lease, LeaseHeldError
 from mfa_console.core.errors import ValidationError
 
 if TYPE_CHECKING:
-    from mfa_console.app import Services
+    from mfa_console.core.services import Services
 
 log = logging.getLogger(__name__)
 PREFIX = "scheduled"
