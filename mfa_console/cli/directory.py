@@ -14,6 +14,7 @@ from mfa_console.core.directory.settings import DirectorySettings
 from mfa_console.core.errors import ConsoleError
 from mfa_console.core.progress import NullProgress
 from mfa_console.core.secrets import password_change
+from mfa_console.core.settings import check
 
 
 def register(sub: Any) -> None:
@@ -98,6 +99,9 @@ def configure_command(args: argparse.Namespace, services: Any) -> int:
     if args.ca_file is not None:
         changes["ca_file"] = os.path.abspath(args.ca_file) if args.ca_file else ""
     settings = settings.with_connection(**changes)
+    problems = check(settings)  # before asking for a password the settings may not need
+    if problems is not None:
+        raise problems
     domain, security = settings.domain, settings.security
     password = None
     if args.password_stdin:

@@ -71,10 +71,11 @@ class MainWindow(QMainWindow):
         return nav
 
     def show_pane(self, key: str) -> QWidget:
-        """Show the pane ``key`` (building it on first use) and return it."""
+        """Show the pane ``key`` (building it on first use) and return it; the pane shown stays
+        when it has unsaved changes and the administrator cancels."""
         row = next(i for i, spec in enumerate(PANES) if spec.key == key)
         self._nav.setCurrentRow(row)
-        return self._panes[key]
+        return self.pane(key)
 
     def pane(self, key: str) -> QWidget:
         if key not in self._panes:
