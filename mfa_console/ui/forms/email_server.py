@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -68,11 +69,11 @@ class EmailServerForm(SettingsForm):
         row.addWidget(self.port)
         form.addRow(buddy("Ser&ver:", self.server), row)
         form.addRow(buddy("Sec&urity:", self.security), self.security)
-        form.addRow("Certificate:", self._build_verify_row())
+        form.addRow(QLabel("Certificate:"), self._build_verify_row())
         self.username = QLineEdit(placeholderText="leave empty if the server needs no login")
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        form.addRow(buddy("User&name:", self.username), self.username)
-        form.addRow(buddy("Pass&word:", self.password), self.password)
+        form.addRow(buddy("Us&ername:", self.username), self.username)
+        form.addRow(buddy("P&assword:", self.password), self.password)
         low, high = TIMEOUT_RANGE
         self.timeout = QSpinBox(minimum=low, maximum=high, suffix=" s")
         self.timeout.setMaximumWidth(120)
@@ -89,7 +90,7 @@ class EmailServerForm(SettingsForm):
         group.addButton(self.verify_system)
         group.addButton(self.verify_file)
         self.ca_file = QLineEdit(placeholderText="PEM file of the CA")
-        self.browse = QPushButton("&Browse...")
+        self.browse = QPushButton("Bro&wse...")
         self.browse.clicked.connect(self._on_browse_clicked)
         self.verify_file.toggled.connect(self._on_verify_toggled)
         row.addWidget(self.verify_system)
@@ -108,13 +109,13 @@ class EmailServerForm(SettingsForm):
         self.admin_addresses.setToolTip(
             "Who gets the notice that a synchronization waits for approval"
         )
-        self.send_to_users = QCheckBox("Send &emails to users")
+        self.send_to_users = QCheckBox("Se&nd emails to users")
         self.send_to_users.setToolTip("While this is off, no message is ever sent to a user.")
-        form.addRow(buddy("&From address:", self.from_address), self.from_address)
+        form.addRow(buddy("F&rom address:", self.from_address), self.from_address)
         if not compact:  # the guided setup asks only for the sender's address
             form.addRow(buddy("From &display name:", self.from_name), self.from_name)
             form.addRow(buddy("User Portal UR&L:", self.portal_url), self.portal_url)
-            form.addRow(buddy("&Administrators:", self.admin_addresses), self.admin_addresses)
+            form.addRow(buddy("Administrators:", self.admin_addresses), self.admin_addresses)
             form.addRow("", self.send_to_users)
         return box
 

@@ -40,7 +40,7 @@ class EmailTestBox(QGroupBox):
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         self.recipient = QLineEdit(placeholderText="recipient of the test message")
-        self.test_button = QPushButton("&Test")
+        self.test_button = QPushButton("Test")
         self.test_button.clicked.connect(self.start)
         self.recipient.returnPressed.connect(self.start)
         row.addWidget(buddy("Send t&o:", self.recipient))

@@ -28,14 +28,14 @@ class SyncScheduleForm(SettingsForm):
     def __init__(self, sync: SyncService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.sync = sync
-        self.enabled = QCheckBox("&Enable synchronization")
+        self.enabled = QCheckBox("Enable s&ynchronization")
         self.interval = QSpinBox()
         self.interval_unit = QComboBox()
         self.interval_unit.addItem("minutes", 1)
         self.interval_unit.addItem("hours", 60)
         self.interval_unit.currentIndexChanged.connect(self._on_unit_changed)
         self.remove_missing = QCheckBox("&Remove users no longer in the directory")
-        self.always_full = QCheckBox("Always perform a full synchro&nization")
+        self.always_full = QCheckBox("A&lways perform a full synchronization")
         self.threshold = QSpinBox()
         self.threshold.setRange(*THRESHOLD_RANGE)
         grid = QGridLayout(self)

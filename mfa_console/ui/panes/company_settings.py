@@ -19,7 +19,7 @@ class CompanySettingsPane(QWidget):
         area.setWidgetResizable(True)
         area.setFrameShape(QScrollArea.Shape.NoFrame)
         tabs = QTabWidget()
-        tabs.addTab(area, "&General")
+        tabs.addTab(area, "G&eneral")
         self.save_bar = SaveBar("Company Settings", [self.form])
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Company Settings</h2>"))

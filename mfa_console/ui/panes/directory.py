@@ -30,8 +30,8 @@ class DirectoryPane(QWidget):
             self.form.watch(*part.inputs())
         self.tabs = QTabWidget()
         self.tabs.addTab(_scrolled(self.form), "&Settings")
-        self.tabs.addTab(self.filters_tab, "&Filters")
-        self.tabs.addTab(_scrolled(self.attributes_tab), "A&ttributes")
+        self.tabs.addTab(self.filters_tab, "F&ilters")
+        self.tabs.addTab(_scrolled(self.attributes_tab), "Attri&butes")
         self.save_bar = SaveBar("Directory Integration", [self.form])
         self.save_bar.saved.connect(self._on_saved)
         self._add_sync_tab()
@@ -49,7 +49,7 @@ class DirectoryPane(QWidget):
         except ImportError:
             return
         self.sync_tab = SyncTab(self.services, self)
-        self.tabs.addTab(self.sync_tab, "S&ynchronization")
+        self.tabs.addTab(self.sync_tab, "Sy&nchronization")
         self.save_bar.add_form(self.sync_tab.schedule)
 
     # --- load / save ---------------------------------------------------------------------

@@ -84,7 +84,7 @@ class SyncTab(QWidget):
         self.items.itemSelectionChanged.connect(self._update_buttons)
         self.items.itemDoubleClicked.connect(lambda *_: self._on_edit_clicked())
         self.add_button = QPushButton("A&dd...")
-        self.edit_button = QPushButton("Ed&it...")
+        self.edit_button = QPushButton("&Edit...")
         self.remove_button = QPushButton("Re&move")
         self.up_button = QPushButton("Move &Up")
         self.down_button = QPushButton("Move Do&wn")

@@ -72,11 +72,11 @@ class FiltersTab(QWidget):
 
 
 _ATTRIBUTE_LABELS = {
-    "unique_id": "Unique &identifier",
+    "unique_id": "Uni&que identifier",
     "dn": "Distinguished name",
     "container_name": "Container name",
     "group_name": "Security group name",
-    "username": "User&name",
+    "username": "&Username",
     "username_backup": "Username (backup)",
     "first_name": "First name",
     "last_name": "Last name",
@@ -87,7 +87,7 @@ _ATTRIBUTE_LABELS = {
     "language_text_message": "Text message language",
     "language_mobile_app": "Mobile app language",
     "language_oath_token": "OATH token language",
-    "business_phone": "&Business phone",
+    "business_phone": "Business &phone",
     "home_phone": "Home phone",
     "pager": "Pager",
     "mobile_phone": "Mobile phone",
