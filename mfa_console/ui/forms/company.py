@@ -64,13 +64,15 @@ class CompanySettingsForm(SettingsForm):
 
     TITLE = "Company settings"
 
-    def __init__(self, settings: SettingsStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: SettingsStore, parent: QWidget | None = None, *, compact: bool = False
+    ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.problems: dict[str, str] = {}
         self._problem_labels: dict[str, QLabel] = {}
         self._build_widgets()
-        self._general_tab(self)
+        self._general_tab(self, compact)
 
     # Building ------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -146,7 +148,8 @@ class CompanySettingsForm(SettingsForm):
         self._problem_labels[key] = problem
         return box
 
-    def _general_tab(self, page: QWidget) -> None:
+    def _general_tab(self, page: QWidget, compact: bool) -> None:
+        """The groups side by side, or (``compact``: a narrow guided step) one under the other."""
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         top = _form()
@@ -160,7 +163,7 @@ class CompanySettingsForm(SettingsForm):
         self._row(top, "When user is disabled:", "when_user_disabled", self.when_user_disabled)
         self._row(top, "Default country code:", "default_country_code", self.default_country_code)
         layout.addLayout(top)
-        row = QHBoxLayout()
+        row = QVBoxLayout() if compact else QHBoxLayout()
         row.addWidget(self._defaults_group(), 1)
         row.addWidget(self._languages_group(), 1)
         layout.addLayout(row)

@@ -3,13 +3,13 @@ Directory Integration > Settings."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from mfa_console.app import Services
 from mfa_console.ui.dialogs.directory_test import DirectoryTestDialog, start_test
 from mfa_console.ui.forms.directory_connection import DirectoryConnectionForm
 from mfa_console.ui.tasks import Task
-from mfa_console.ui.wizards.pages import GuidedPage
+from mfa_console.ui.wizards.pages import GuidedPage, scrolled_into
 
 
 class DirectoryPage(GuidedPage):
@@ -26,7 +26,7 @@ class DirectoryPage(GuidedPage):
         self.test_button = self.connection.test_button
         self.test_dialog: DirectoryTestDialog | None = None
         self.task: Task | None = None
-        QVBoxLayout(self).addWidget(self.connection)
+        scrolled_into(self, self.connection)
 
     def _on_test_clicked(self) -> None:
         form = self.connection

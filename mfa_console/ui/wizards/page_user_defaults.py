@@ -3,11 +3,11 @@ Company Settings pane."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from mfa_console.app import Services
 from mfa_console.ui.forms.company import CompanySettingsForm
-from mfa_console.ui.wizards.pages import GuidedPage
+from mfa_console.ui.wizards.pages import GuidedPage, scrolled_into
 
 
 class UserDefaultsPage(GuidedPage):
@@ -19,12 +19,6 @@ class UserDefaultsPage(GuidedPage):
         self.setSubTitle(
             "What new users get when they are added or imported (Company Settings > General)."
         )
-        self.company = CompanySettingsForm(services.settings)
+        self.company = CompanySettingsForm(services.settings, compact=True)
         self.use_form(self.company)
-        area = QScrollArea()
-        area.setWidget(self.company)
-        area.setWidgetResizable(True)
-        area.setFrameShape(QScrollArea.Shape.NoFrame)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(area)
+        scrolled_into(self, self.company)

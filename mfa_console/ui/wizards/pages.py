@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget, QWizardPage
+from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget, QWizardPage
 
 from mfa_console.app import Services
 from mfa_console.ui.forms.base import SettingsForm
@@ -63,3 +63,15 @@ class GuidedPage(QWizardPage):
 
     def initializePage(self) -> None:
         self.load()
+
+
+def scrolled_into(page: QWizardPage, content: QWidget) -> None:
+    """Put ``content`` on ``page`` in a frameless scroll area: a tall form scrolls rather than
+    grow the wizard past a small screen."""
+    area = QScrollArea()
+    area.setWidget(content)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(area)
