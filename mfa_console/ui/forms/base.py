@@ -97,6 +97,12 @@ class SettingsForm(QWidget):
     def revert(self) -> None:
         self.load()
 
+    def set_inset(self, margin: int) -> None:
+        """Margins around the form (none by default: the embedder decides)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.setContentsMargins(margin, margin, margin, margin)
+
     def watch(self, *widgets: QWidget) -> None:
         """Emit ``changed`` when any of ``widgets`` is edited (not while loading)."""
         for widget in widgets:

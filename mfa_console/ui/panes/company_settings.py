@@ -14,7 +14,7 @@ class CompanySettingsPane(QWidget):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.form = CompanySettingsForm(services.settings)
-        self.form.layout().setContentsMargins(9, 9, 9, 9)  # inside the tab's frame
+        self.form.set_inset(9)  # inside the tab's frame
         area = QScrollArea()
         area.setWidget(self.form)
         area.setWidgetResizable(True)

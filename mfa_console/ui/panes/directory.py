@@ -22,7 +22,7 @@ class DirectoryPane(QWidget):
         self.task: Task | None = None
         self.test_dialog: DirectoryTestDialog | None = None
         self.form = DirectoryConnectionForm(services.directory)
-        self.form.layout().setContentsMargins(9, 9, 9, 9)  # inside the tab's frame
+        self.form.set_inset(9)  # inside the tab's frame
         self.settings_tab = self.form  # the Settings tab is the connection form
         self.filters_tab = FiltersTab()
         self.attributes_tab = AttributesTab()
