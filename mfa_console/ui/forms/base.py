@@ -9,7 +9,8 @@ same validation and the same save (password kept, replaced or deleted by the cor
 - ``changed`` is emitted on every edit; ``is_modified()`` says whether anything differs from what
   is stored (a typed password counts).
 - ``check()`` validates what is on screen without saving (problems named by the field labels).
-- ``save()`` validates and stores (raises ``ConsoleError``), then loads again; ``revert()`` loads.
+- ``save()`` validates and stores (raises ``ConsoleError``), loads again and emits ``saved``;
+  ``revert()`` loads.
 
 A subclass implements ``stored``, ``show`` and ``value`` and, when it has more than the group,
 ``store`` (a password) and ``password_typed``; it calls ``watch`` on its inputs.
@@ -39,6 +40,7 @@ class SettingsForm(QWidget):
     """One settings group on screen (see the module's docstring for the API)."""
 
     changed = Signal()
+    saved = Signal()  # the value on screen was stored
     TITLE: ClassVar[str] = ""  # the group's name in messages, e.g. "Email server"
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -93,6 +95,7 @@ class SettingsForm(QWidget):
     def save(self) -> None:
         self.store(self.value())
         self.load()
+        self.saved.emit()
 
     def revert(self) -> None:
         self.load()
