@@ -36,7 +36,7 @@ class BackupScheduleSettings:
     SECTION: ClassVar[str] = "backup"
     LABELS: ClassVar[dict[str, str]] = {
         "enabled": "Back up the data file on a schedule",
-        "interval_hours": "Every",
+        "interval_hours": "Back up every",
         "folder": "Folder",
         "keep": "Keep the newest",
     }

@@ -46,7 +46,7 @@ class BackupScheduleForm(SettingsForm):
         self.keep.setRange(1, 1000)
         form = QFormLayout()
         form.addRow(buddy("&Folder:", self.folder), folder_row)
-        form.addRow(buddy("&Every:", self.interval), self.interval)
+        form.addRow(buddy("Back up &every:", self.interval), self.interval)
         form.addRow(buddy("&Keep the newest:", self.keep), self.keep)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
