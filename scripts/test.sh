@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Debian packages as root, Python packages in .venv), then run
-# ruff, mypy and the whole test suite inside a private D-Bus session with a real Secret Service
-# keyring. Extra arguments go to pytest, e.g. scripts/test.sh -k users -x
+# ruff, mypy, the import contracts (import-linter) and the whole test suite inside a private D-Bus
+# session with a real Secret Service keyring. Extra arguments go to pytest, e.g. scripts/test.sh -k users -x
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,5 +18,7 @@ echo "== mypy (Linux, and what can be checked of Windows and macOS here)"
 .venv/bin/mypy
 .venv/bin/mypy --platform win32
 .venv/bin/mypy --platform darwin
+echo "== import-linter"
+.venv/bin/lint-imports
 echo "== pytest"
 exec dbus-run-session -- scripts/with-keyring.sh .venv/bin/python -m pytest "$@"

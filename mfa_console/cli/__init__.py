@@ -1,5 +1,8 @@
 """The command line: one module per noun, each with ``register(subparsers)``, found automatically.
 
+This package imports no Qt: whether ``mfa-console`` opens the window or runs a command is decided
+in ``mfa_console.__main__``, which calls ``run`` only for a command.
+
 A command module defines ``register(sub: argparse._SubParsersAction) -> None`` and sets, on each
 parser, ``func=handler`` where ``handler(args, services) -> int``. Expected errors end with exit 1
 and a one-line reason on stderr; usage errors exit 2 (argparse).
@@ -58,7 +61,7 @@ def command_modules() -> list[ModuleType]:
     return [importlib.import_module(f"{__name__}.{name}") for name in names]
 
 
-def _window_options(argv: list[str]) -> argparse.Namespace | None:
+def window_options(argv: list[str]) -> argparse.Namespace | None:
     """The options when ``argv`` only opens the window (no command, no help), else None: then
     opening the console imports none of the command modules."""
     if any(arg in ("-h", "--help") for arg in argv):
@@ -67,18 +70,27 @@ def _window_options(argv: list[str]) -> argparse.Namespace | None:
     return None if rest else args
 
 
+_window_options = window_options
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The full command line (every command module loaded); ``command`` is None for the window."""
+    return build_parser().parse_args(argv)
+
+
 def run(argv: list[str]) -> int:
-    window = _window_options(argv)
-    if window is not None:
-        from mfa_console.ui.launch import launch
-
-        return launch(window)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run the command in ``argv`` (the window is ``mfa_console.__main__``'s to open)."""
+    args = parse(argv)
     if args.command is None:
-        from mfa_console.ui.launch import launch
+        print(
+            "mfa-console: no command given (run mfa-console with no argument for the window)",
+            file=sys.stderr,
+        )
+        return 2
+    return run_command(args)
 
-        return launch(args)
+
+def run_command(args: argparse.Namespace) -> int:
     if getattr(args, "without_data", False):  # e.g. activation-service: no data file
         return _run_without_data(args)
     from mfa_console.app import open_services

@@ -139,9 +139,7 @@ def _restore_unopenable(args: argparse.Namespace, problem: Exception) -> int:
 def _schedule(args: argparse.Namespace, services: Services) -> int:
     from dataclasses import asdict, replace
 
-    from mfa_console.core.backup import BackupScheduleSettings
-
-    current = services.settings.load(BackupScheduleSettings)
+    current = services.backup.schedule()
     changes: dict[str, object] = {}
     if args.enable or args.disable:
         changes["enabled"] = bool(args.enable)
@@ -153,7 +151,7 @@ def _schedule(args: argparse.Namespace, services: Services) -> int:
         changes["keep"] = args.keep
     if changes:
         current = replace(current, **changes)  # type: ignore[arg-type]
-        services.settings.save(current)
+        services.backup.save_schedule(current)
     if args.json:
         print_json(asdict(current))
     else:

@@ -4,16 +4,17 @@ users of a container or a group."""
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 from typing import Any
 
 from mfa_console.cli.output import add_json_flag, print_json
 from mfa_console.core.directory.records import ContainerScope, GroupScope
-from mfa_console.core.directory.settings import DirectorySettings, base_dn_of
+from mfa_console.core.directory.settings import DirectorySettings
 from mfa_console.core.errors import ConsoleError
 from mfa_console.core.progress import NullProgress
+from mfa_console.core.secrets import password_change
+from mfa_console.core.settings import check
 
 
 def register(sub: Any) -> None:
@@ -78,37 +79,30 @@ def register(sub: Any) -> None:
 
 
 def configure_command(args: argparse.Namespace, services: Any) -> int:
+    """Build the same settings value as the Directory Integration form (core's rules for server
+    lists, the base DN from the domain and the other kind's defaults); the same validation then
+    names the problems by the form's labels."""
     current: DirectorySettings = services.directory.load()
-    kind = args.type or current.kind
-    settings = current if kind == current.kind else DirectorySettings.defaults(kind)
-    security = "starttls" if args.starttls else "none" if args.no_tls else "ldaps"
-    domain = args.domain if args.domain is not None else settings.domain
-    if not args.server and not (kind == "ad" and domain):
-        raise ConsoleError(
-            "No server to connect to.",
-            hint="Pass --server URL (repeat for backups), or --domain NAME for Active Directory.",
-        )
-    base_dn = args.base_dn or (base_dn_of(domain) if domain else "")
-    if not base_dn:
-        raise ConsoleError("The base DN is missing.", hint="Pass --base-dn DC=example,DC=com.")
+    settings = current.with_kind(args.type or current.kind)
     changes: dict[str, Any] = {
-        "kind": kind,
-        "servers": tuple(args.server or ()),
-        "domain": domain,
-        "dns_server": args.dns_server if args.dns_server is not None else settings.dns_server,
-        "security": security,
-        "base_dn": base_dn,
+        "servers": " ".join(args.server or ()),
+        "security": "starttls" if args.starttls else "none" if args.no_tls else "ldaps",
+        "base_dn": args.base_dn or "",
         "bind": "simple" if args.bind_dn else "anonymous",
         "bind_dn": args.bind_dn or "",
     }
-    if args.ca_file is not None:
-        changes["ca_file"] = os.path.abspath(args.ca_file) if args.ca_file else ""
-    if args.user_filter:
-        changes["user_filter"] = args.user_filter
-    for name in ("page_size", "size_limit", "attribute_scope_queries"):
+    for name in ("domain", "dns_server", "user_filter", "page_size", "size_limit"):
         if getattr(args, name) is not None:
             changes[name] = getattr(args, name)
-    settings = dataclasses.replace(settings, **changes)
+    if args.attribute_scope_queries is not None:
+        changes["attribute_scope_queries"] = args.attribute_scope_queries
+    if args.ca_file is not None:
+        changes["ca_file"] = os.path.abspath(args.ca_file) if args.ca_file else ""
+    settings = settings.with_connection(**changes)
+    problems = check(settings)  # before asking for a password the settings may not need
+    if problems is not None:
+        raise problems
+    domain, security = settings.domain, settings.security
     password = None
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -119,7 +113,7 @@ def configure_command(args: argparse.Namespace, services: Any) -> int:
             "A simple bind needs the bind account's password.",
             hint="Pass --password-stdin and pipe the password in.",
         )
-    services.directory.save(settings, password)
+    services.directory.save(settings, password_change(password, needed=settings.bind == "simple"))
     where = f"{len(settings.servers)} server(s)" if settings.servers else f"DCs of {domain}"
     print(f"Directory settings saved ({where}, {security}).")
     if security == "none":

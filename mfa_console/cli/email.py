@@ -11,6 +11,7 @@ from mfa_console.app import Services
 from mfa_console.cli.output import add_json_flag, print_json, print_table
 from mfa_console.core.errors import ConsoleError
 from mfa_console.core.mail.settings import DEFAULT_PORTS, SECURITY
+from mfa_console.core.secrets import password_change
 
 
 def register(sub: Any) -> None:
@@ -75,13 +76,13 @@ def _configure(args: argparse.Namespace, services: Services) -> int:
         "send_to_users": args.send_to_users,
     }
     changes |= {k: v for k, v in optional.items() if v is not None}
-    password = None
+    typed = None
     if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-        if not password:
+        typed = sys.stdin.readline().rstrip("\r\n")
+        if not typed:
             raise ConsoleError("No password was given on standard input.")
-    elif not args.username:
-        password = ""  # no account: nothing to keep in the keyring
+    # the form's rule: no account, nothing to keep in the keyring
+    password = password_change(typed, needed=bool(changes["username"]))
     settings = dataclasses.replace(current, **changes)
     services.mail.save_settings(settings, password)
     if warning := settings.plaintext_warning():

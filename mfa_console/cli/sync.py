@@ -169,8 +169,6 @@ def cmd_settings(args: argparse.Namespace, services: Services) -> int:
         changes["interval_minutes"] = parse_interval(args.interval)
     if args.approval_threshold is not None:
         changes["approval_threshold"] = args.approval_threshold
-    if changes.get("enabled") and not services.sync.items.list():
-        raise ValidationError({"enabled": "add a sync item first (sync item add ...)"})
     if changes:
         current = dataclasses.replace(current, **changes)
         services.sync.save_settings(current)

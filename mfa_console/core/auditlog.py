@@ -145,3 +145,27 @@ def export_csv(
     finally:
         partial.unlink(missing_ok=True)
     return written
+
+
+class AuditLog:
+    """The audit trail of one data file, as the Logs pane and the command line read it."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def page(
+        self, where: AuditFilter, before_id: int | None = None, limit: int = PAGE
+    ) -> list[AuditEntry]:
+        return page(self._db, where, before_id, limit)
+
+    def count(self, where: AuditFilter) -> int:
+        return count(self._db, where)
+
+    def actors(self) -> list[str]:
+        return actors(self._db)
+
+    def actions(self) -> list[str]:
+        return actions(self._db)
+
+    def export_csv(self, where: AuditFilter, path: Path, progress: Progress | None = None) -> int:
+        return export_csv(self._db, where, path, progress)

@@ -18,6 +18,26 @@ PIN_EXPIRY_RANGE = (1, 3650)
 @dataclass(frozen=True)
 class CompanySettings:
     SECTION: ClassVar[str] = "company"
+    LABELS: ClassVar[dict[str, str]] = {
+        "company_name": "Company name",
+        "when_internet_not_accessible": "When internet is not accessible",
+        "default_method": "Method",
+        "default_mode": "Mode",
+        "enable_global_services": "Enable Global Services",
+        "user_can_change_phone": "User can change phone",
+        "when_user_disabled": "When user is disabled",
+        "default_country_code": "Default country code",
+        "language_phone_call": "Phone call language",
+        "language_text_message": "Text message language",
+        "language_mobile_app": "Mobile app language",
+        "language_oath_token": "OATH token language",
+        "user_can_change_pin": "User can change PIN",
+        "pin_min_length": "Minimum length",
+        "prevent_weak_pins": "Prevent weak PINs",
+        "pin_expiration_enabled": "Expiration days",
+        "pin_expiration_days": "Expiration days",
+        "pin_history": "PIN history",
+    }
 
     company_name: str = ""
     when_internet_not_accessible: str = "fail"

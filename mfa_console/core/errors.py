@@ -21,12 +21,30 @@ class ConsoleError(Exception):
 
 
 class ValidationError(ConsoleError):
-    """Input that cannot be accepted; ``problems`` maps a field name to its reason."""
+    """Input that cannot be accepted; ``problems`` maps a field name to its reason.
 
-    def __init__(self, problems: dict[str, str]) -> None:
+    ``labels`` maps a field name to the label a person sees next to it (a settings group's
+    ``LABELS``): the message then names fields as the window and the command line show them.
+    """
+
+    def __init__(self, problems: dict[str, str], labels: dict[str, str] | None = None) -> None:
         self.problems = dict(problems)
-        text = "; ".join(f"{field}: {reason}" for field, reason in self.problems.items())
-        super().__init__(text)
+        self.labels = dict(labels or {})
+        super().__init__("; ".join(self.lines()))
+
+    def label(self, field: str) -> str:
+        return self.labels.get(field, field)
+
+    def lines(self) -> list[str]:
+        """One "Label: reason" line per problem."""
+        return [f"{self.label(field)}: {reason}" for field, reason in self.problems.items()]
+
+    def labelled(self) -> dict[str, str]:
+        """The problems keyed by the labels a person sees."""
+        return {self.label(field): reason for field, reason in self.problems.items()}
+
+    def with_labels(self, labels: dict[str, str]) -> ValidationError:
+        return ValidationError(self.problems, {**labels, **self.labels})
 
 
 class NotFoundError(ConsoleError):

@@ -67,3 +67,12 @@ class SecretStore:
         return SecretsUnavailableError(
             f"The OS keyring cannot be used ({type(exc).__name__}: {exc}).", hint=_NO_BACKEND_HINT
         )
+
+
+def password_change(typed: str | None, *, needed: bool = True) -> str | None:
+    """What to do with a stored password, the same rule for every form and the command line:
+    None keeps the stored one (nothing typed), a text replaces it, "" deletes it (the settings no
+    longer need a password, e.g. an anonymous bind or no SMTP login)."""
+    if not needed:
+        return ""
+    return typed or None

@@ -19,12 +19,27 @@ from mfa_console.core import audit
 from mfa_console.core.db import Database
 from mfa_console.core.db.base import utcnow
 from mfa_console.core.db.models import SettingRow
+from mfa_console.core.errors import ValidationError
 
 
 class SettingsGroup(Protocol):
     SECTION: ClassVar[str]
 
     def validate(self) -> None: ...
+
+
+def labels_of(group: type[Any] | object) -> dict[str, str]:
+    """The labels a person sees for a settings group's fields (its ``LABELS``, if declared)."""
+    return dict(getattr(group, "LABELS", {}))
+
+
+def check(value: SettingsGroup) -> ValidationError | None:
+    """Validate ``value``; the problems (named by the group's labels), or None."""
+    try:
+        value.validate()
+    except ValidationError as exc:
+        return exc.with_labels(labels_of(value))
+    return None
 
 
 G = TypeVar("G", bound=SettingsGroup)
@@ -47,7 +62,9 @@ class SettingsStore:
         return group(**{k: _restore(v) for k, v in stored.items() if k in names})
 
     def save(self, value: SettingsGroup) -> None:
-        value.validate()
+        problems = check(value)
+        if problems is not None:
+            raise problems
         before = dataclasses.asdict(self.load(type(value)))  # type: ignore[call-overload]
         after = dataclasses.asdict(value)  # type: ignore[call-overload]
         with self._db.write() as session:

@@ -27,7 +27,7 @@ from mfa_console.core.errors import ConsoleError
 from mfa_console.core.users.methods import METHODS
 
 if TYPE_CHECKING:
-    from mfa_console.app import Services
+    from mfa_console.core.services import Services
 
 log = logging.getLogger(__name__)
 

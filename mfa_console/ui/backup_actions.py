@@ -91,7 +91,7 @@ def back_up_to(window: MainWindow, path: Path) -> Task:
 
 
 def restore_from(window: MainWindow, path: Path) -> Task | None:
-    target = window.services.db.display_name
+    target = window.services.data_name
     if not messages.confirm(
         window,
         "Restore the data file",

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.app import Services
+from mfa_console.ui.forms.save_bar import SaveBar
 from mfa_console.ui.panes.registry import PANES, PaneSpec, pane_factory
 
 
@@ -38,7 +39,8 @@ class MainWindow(QMainWindow):
         self.services = services
         self._state = state
         self._panes: dict[str, QWidget] = {}
-        self.setWindowTitle(f"MFA Console - {services.db.display_name}")
+        self._row = 0  # the navigation row of the pane shown
+        self.setWindowTitle(f"MFA Console - {services.data_name}")
         self._nav = self._build_navigation()
         self._stack = QStackedWidget()
         central = QWidget()
@@ -49,7 +51,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.menus: dict[str, QMenu] = {}
         self._build_menus()
-        self.statusBar().addPermanentWidget(QLabel(f"Data file: {services.db.display_name}"))
+        self.statusBar().addPermanentWidget(QLabel(f"Data file: {services.data_name}"))
         self.users_changed.connect(self._on_users_changed)
         self._restore_state(first_pane)
 
@@ -69,10 +71,11 @@ class MainWindow(QMainWindow):
         return nav
 
     def show_pane(self, key: str) -> QWidget:
-        """Show the pane ``key`` (building it on first use) and return it."""
+        """Show the pane ``key`` (building it on first use) and return it; the pane shown stays
+        when it has unsaved changes and the administrator cancels."""
         row = next(i for i, spec in enumerate(PANES) if spec.key == key)
         self._nav.setCurrentRow(row)
-        return self._panes[key]
+        return self.pane(key)
 
     def pane(self, key: str) -> QWidget:
         if key not in self._panes:
@@ -89,6 +92,12 @@ class MainWindow(QMainWindow):
     def _on_nav_row_changed(self, row: int) -> None:
         if row < 0:
             return
+        if row != self._row and not self._may_leave(self._panes.get(PANES[self._row].key)):
+            self._nav.blockSignals(True)  # stay on the pane with the unsaved changes
+            self._nav.setCurrentRow(self._row)
+            self._nav.blockSignals(False)
+            return
+        self._row = row
         spec = PANES[row]
         self._stack.setCurrentWidget(self.pane(spec.key))
         self._state.setValue("window/last_pane", spec.key)
@@ -193,7 +202,32 @@ class MainWindow(QMainWindow):
         keys = [spec.key for spec in PANES]
         self.show_pane(last if last in keys else "status")
 
+    @staticmethod
+    def _may_leave(pane: QWidget | None) -> bool:
+        """Ask Save / Discard / Cancel when ``pane`` has unsaved changes; False: stay."""
+        bar = getattr(pane, "save_bar", None)
+        return not isinstance(bar, SaveBar) or bar.ask_to_leave()
+
+    def has_unsaved_changes(self) -> bool:
+        bars = (getattr(pane, "save_bar", None) for pane in self._panes.values())
+        return any(isinstance(bar, SaveBar) and bar.has_changes() for bar in bars)
+
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        # Quitting (Ctrl+Q, the window's close button) asks for each pane with changes: the
+        # one shown first, then the others, each shown while asked.
+        current = self._panes.get(PANES[self._row].key)
+        others = [p for p in self._panes.values() if p is not current]
+        for pane in [current, *others]:
+            bar = getattr(pane, "save_bar", None)
+            if pane is None or not isinstance(bar, SaveBar) or not bar.has_changes():
+                continue
+            if pane is not current:
+                self._stack.setCurrentWidget(pane)
+            if not bar.ask_to_leave():
+                if current is not None:
+                    self._stack.setCurrentWidget(current)
+                event.ignore()
+                return
         self._state.setValue("window/geometry", self.saveGeometry())
         self._state.sync()
         super().closeEvent(event)

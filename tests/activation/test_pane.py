@@ -91,11 +91,13 @@ def test_wrong_password_says_so_and_stays_unactivated(
 
 def test_service_settings_are_validated_in_core(services: Services, qtbot, messages) -> None:  # type: ignore[no-untyped-def]
     pane = _pane(services, qtbot)
+    assert not pane.save_bar.save_button.isEnabled()
     pane.url_edit.setText("http://activation.example.test")
-    pane.save_button.click()
-    assert messages[-1].kind == "error" and "https://" in messages[-1].text
+    pane.save_bar.save_button.click()
+    assert messages[-1].kind == "warning" and "URL: must start with https://" in messages[-1].detail
     pane.url_edit.setText("https://activation.example.test:8443")
-    pane.save_button.click()
+    pane.save_bar.save_button.click()
+    assert not pane.save_bar.save_button.isEnabled()
     assert services.activation.service_settings().url == "https://activation.example.test:8443"
 
 

@@ -69,11 +69,13 @@ def test_guided_setup_saves_user_defaults_and_opens_activation(
         wizard.button(SKIP_STEP).click()
         page = wizard.currentPage()
     assert wizard.button(SKIP_STEP).isVisible()
-    page.company_edit.setText("Example Corp")
-    page.method_combo.setCurrentIndex(page.method_combo.findData("text-message"))
-    page.mode_combo.setCurrentIndex(page.mode_combo.findData("otp-pin"))
-    page.country_combo.setCurrentIndex(page.country_combo.findData(44))
-    page.language_combo.setCurrentIndex(page.language_combo.findData("fr"))
+    form = page.company  # the Company Settings pane's form
+    form.company_name.setText("Example Corp")
+    form.default_method.setCurrentIndex(form.default_method.findData("text-message"))
+    form.default_mode.setCurrentIndex(form.default_mode.findData("otp-pin"))
+    form.default_country_code.setCurrentIndex(form.default_country_code.findData(44))
+    for combo in form.languages.values():
+        combo.setCurrentIndex(combo.findData("fr"))
     wizard.button(QWizard.WizardButton.NextButton).click()
 
     assert wizard.currentPage() is wizard.finish

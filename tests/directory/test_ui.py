@@ -25,7 +25,7 @@ def test_pane_saves_settings_and_password(qtbot, services: Services, messages):
     tab.password.setText("S3cret!")
     pane.filters_tab.user_filter.setText("(&(objectCategory=person)(department=IT))")
     pane.attributes_tab.fields["extension"].setText("otherTelephone")
-    qtbot.mouseClick(pane.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(pane.save_bar.save_button, Qt.MouseButton.LeftButton)
     assert messages == []
     saved = services.directory.load()
     assert saved.servers == ("ldaps://dc1.example.com", "ldaps://dc2.example.com:3269")
@@ -39,8 +39,8 @@ def test_pane_refuses_invalid_settings(qtbot, services: Services, messages):
     pane = DirectoryPane(services)
     qtbot.addWidget(pane)
     pane.settings_tab.servers.setText("ldap://dc1.example.com")  # plain URL with LDAPS
-    qtbot.mouseClick(pane.save_button, Qt.MouseButton.LeftButton)
-    assert messages[0].kind == "warning" and "servers" in messages[0].detail
+    qtbot.mouseClick(pane.save_bar.save_button, Qt.MouseButton.LeftButton)
+    assert messages[0].kind == "warning" and "Servers:" in messages[0].detail
     assert services.directory.load().servers == ()
 
 
@@ -197,18 +197,25 @@ def test_saving_without_tls_warns(qtbot, services: Services, messages):
     tab.base_dn.setText("DC=example,DC=com")
     tab.bind.setCurrentIndex(tab.bind.findData("anonymous"))
     assert not tab.password.isEnabled()
-    qtbot.mouseClick(pane.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(pane.save_bar.save_button, Qt.MouseButton.LeftButton)
     assert messages[-1].kind == "warning" and "not protected by TLS" in messages[-1].text
     assert services.directory.load().security == "none"
 
 
-def test_save_buttons_only_on_own_tabs(qtbot, services: Services):
+def test_one_save_bar_for_every_tab(qtbot, services: Services):
     pane = DirectoryPane(services)
     qtbot.addWidget(pane)
+    bar = pane.save_bar
     for index in range(pane.tabs.count()):
         pane.tabs.setCurrentIndex(index)
-        own = index < 3
-        assert pane.save_button.isHidden() != own
+        assert not bar.save_button.isHidden() and not bar.save_button.isEnabled()
+    pane.filters_tab.user_filter.setText("(objectClass=person)")
+    assert bar.save_button.isEnabled() and bar.revert_button.isEnabled()
+    bar.revert()
+    assert pane.filters_tab.user_filter.text() == AD_FILTERS["user_filter"]
+    assert not bar.save_button.isEnabled()
+    pane.sync_tab.schedule.threshold.setValue(9)  # the schedule is saved by the same bar
+    assert bar.save_button.isEnabled()
 
 
 def test_pane_with_a_domain_and_no_servers_finds_the_controllers(
@@ -230,7 +237,7 @@ def test_pane_with_a_domain_and_no_servers_finds_the_controllers(
     tab.password.setText(samba_ad.admin_pw)
     assert tab.attribute_scope.isChecked()  # the original's default
     tab.attribute_scope.setChecked(False)
-    qtbot.mouseClick(pane.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(pane.save_bar.save_button, Qt.MouseButton.LeftButton)
     assert messages == []
     saved = services.directory.load()
     assert saved.attribute_scope_queries is False
@@ -258,19 +265,27 @@ def test_wizard_step_tests_what_is_typed_and_saves_a_domain(
     page = DirectoryPage(services)
     qtbot.addWidget(page)
     page.load()
-    page.domain_edit.setText("example.test")
-    page.ca_edit.setText(str(test_cas.trusted.ca_file))
-    page.bind_dn_edit.setText(samba_ad.admin_upn)
-    page.password_edit.setText("Wrong-password-1")
-    services.settings.save(dataclasses.replace(page.value(), dns_server=dns.address))
+    form = page.connection  # the Directory Integration pane's form
+    form.domain.setText("example.test")
+    form.dns_server.setText(dns.address)
+    form.ca_file.setText(str(test_cas.trusted.ca_file))
+    form.bind_dn.setText(samba_ad.admin_upn)
+    form.password.setText("Wrong-password-1")
+    assert page.tested is None and page.outcome() == "saved, not tested"
     qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.test_dialog is not None, timeout=20_000)
     lines = [page.test_dialog.stages.item(i).text() for i in range(page.test_dialog.stages.count())]
     assert lines[0].startswith("Domain controllers of example.test (DNS): ldaps://localhost:636")
     assert any("52e" in line for line in lines)  # the typed (wrong) password was tested
+    assert page.tested is False and page.outcome() == "saved, test failed"
     page.resize(640, 420)
     page.grab().save(str(qtbot_screens() / "wizard-directory.png"))
-    page.password_edit.setText(samba_ad.admin_pw)
+    form.password.setText(samba_ad.admin_pw)
+    assert page.tested is None  # edited since the Test
+    page.test_dialog = None
+    qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.test_dialog is not None, timeout=20_000)
+    assert page.tested is True and page.outcome() == "saved and tested"
     assert page.save() == "Active Directory: controllers of example.test"
     saved = services.directory.load()
     assert (saved.servers, saved.base_dn) == ((), samba_ad.base_dn)

@@ -95,20 +95,21 @@ def test_cli_configure_needs_the_flag_and_warns(
 
 
 def test_pane_shows_the_warning_and_the_switch(qtbot, services: Services, messages) -> None:  # type: ignore[no-untyped-def]
-    from mfa_console.ui.panes.email_settings_tab import EmailSettingsTab
+    from mfa_console.ui.panes.email import EmailPane
 
-    tab = EmailSettingsTab(services)
-    qtbot.addWidget(tab)
-    tab.show()
-    tab.server.setText("127.0.0.1")
-    tab.from_address.setText("mfa@example.com")
-    tab.username.setText(LOGIN)
-    tab.security.setCurrentIndex(tab.security.findData("none"))
-    assert tab.plaintext_warning.isVisible() and tab.allow_plaintext.isVisible()
-    assert not tab._on_apply_clicked()
-    assert messages[-1].kind == "error" and "clear" in messages[-1].text
-    tab.allow_plaintext.setChecked(True)
-    assert tab._on_apply_clicked()
+    pane = EmailPane(services)
+    qtbot.addWidget(pane)
+    pane.show()
+    form = pane.settings_tab.form
+    form.server.setText("127.0.0.1")
+    form.from_address.setText("mfa@example.com")
+    form.username.setText(LOGIN)
+    form.security.setCurrentIndex(form.security.findData("none"))
+    assert form.plaintext_warning.isVisible() and form.allow_plaintext.isVisible()
+    assert not pane.save_bar.save()
+    assert messages[-1].kind == "error" and "clear" in (messages[-1].text + messages[-1].detail)
+    form.allow_plaintext.setChecked(True)
+    assert pane.save_bar.save()
     assert services.mail.settings().allow_plaintext_password
-    tab.security.setCurrentIndex(tab.security.findData("starttls"))
-    assert not tab.plaintext_warning.isVisible()
+    form.security.setCurrentIndex(form.security.findData("starttls"))
+    assert not form.plaintext_warning.isVisible()

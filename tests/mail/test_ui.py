@@ -20,7 +20,9 @@ def test_settings_tab_saves_password_to_keyring_and_tests(
 ) -> None:
     pane = EmailPane(services)
     qtbot.addWidget(pane)
-    tab = pane.settings_tab
+    tab = pane.settings_tab.form
+    test = pane.settings_tab.test_box
+    assert not pane.save_bar.save_button.isEnabled()
     tab.server.setText("127.0.0.1")
     tab.security.setCurrentIndex(tab.security.findData("starttls"))
     tab.port.setValue(smtpd.port)
@@ -30,21 +32,24 @@ def test_settings_tab_saves_password_to_keyring_and_tests(
     tab.password.setText(PASSWORD)
     tab.from_address.setText("mfa@example.com")
     tab.from_name.setText("Help Désk")
-    tab.apply_button.click()
+    assert pane.save_bar.save_button.isEnabled()
+    pane.save_bar.save_button.click()
     assert messages == []
+    assert not pane.save_bar.save_button.isEnabled()
     saved = services.mail.settings()
     assert (saved.server, saved.port, saved.verify) == ("127.0.0.1", smtpd.port, "ca-file")
     assert not saved.send_to_users
     assert services.secrets.get(PASSWORD_KEY) == PASSWORD
     assert tab.password.text() == "" and "keyring" in tab.password.placeholderText()
 
-    tab.test_recipient.setText("admin@example.org")
-    tab.test_button.click()
+    test.recipient.setText("admin@example.org")
+    test.test_button.click()
     qtbot.waitUntil(
-        lambda: tab.test_button.isEnabled() and bool(tab.transcript.toPlainText()), timeout=10000
+        lambda: test.test_button.isEnabled() and bool(test.transcript.toPlainText()),
+        timeout=10000,
     )
-    assert "accepted" in tab.test_result.text()
-    assert PASSWORD not in tab.transcript.toPlainText()
+    assert "accepted" in test.result.text()
+    assert PASSWORD not in test.transcript.toPlainText()
     assert smtpd.capture.received[0].rcpt_tos == ["admin@example.org"]
 
 
@@ -54,12 +59,12 @@ def test_settings_tab_test_shows_the_error_in_words(
     configure(services, smtpd)
     pane = EmailPane(services)
     qtbot.addWidget(pane)
-    tab = pane.settings_tab
-    tab.password.setText("not-the-password")
-    tab.test_recipient.setText("admin@example.org")
+    tab = pane.settings_tab.test_box
+    pane.settings_tab.form.password.setText("not-the-password")
+    tab.recipient.setText("admin@example.org")
     tab.test_button.click()
-    qtbot.waitUntil(lambda: "535" in tab.test_result.text(), timeout=10000)
-    assert "username or password" in tab.test_result.text()
+    qtbot.waitUntil(lambda: "535" in tab.result.text(), timeout=10000)
+    assert "username or password" in tab.result.text()
     assert "not-the-password" not in tab.transcript.toPlainText()
 
 
@@ -68,10 +73,12 @@ def test_invalid_settings_are_refused_with_a_message(
 ) -> None:
     pane = EmailPane(services)
     qtbot.addWidget(pane)
-    pane.settings_tab.from_address.setText("not an address")
-    pane.settings_tab.apply_button.click()
-    assert messages and messages[0].kind == "error"
-    assert "from_address" in messages[0].text
+    pane.settings_tab.form.from_address.setText("not an address")
+    pane.save_bar.save_button.click()
+    assert messages and messages[0].kind == "warning"
+    assert "From address:" in messages[0].detail  # named by its label
+    assert "from_address" not in messages[0].detail
+    assert pane.save_bar.save_button.isEnabled()  # nothing lost: still to save
 
 
 def test_content_tab_flags_unknown_placeholders_saves_and_restores(
@@ -83,14 +90,14 @@ def test_content_tab_flags_unknown_placeholders_saves_and_restores(
     key = tab._current_key()
     tab.subject.setText("Welcome {{ nickname }}")
     assert "nickname" in tab.problems.text()
-    assert not tab.save_button.isEnabled()
+    assert not pane.save_bar.save() and "Subject:" in messages[-1].detail
     tab.subject.setText("Welcome {{ first_name }}")
-    assert tab.problems.text() == "" and tab.save_button.isEnabled()
+    assert tab.problems.text() == "" and pane.save_bar.save_button.isEnabled()
     qtbot.waitUntil(lambda: "Welcome Jane" in tab.preview_subject.text(), timeout=3000)
     tab.picker.setCurrentRow(0)
     tab._on_picker_activated(tab.picker.currentItem())
     assert "{{ username }}" in tab.text_body.toPlainText()
-    tab.save_button.click()
+    pane.save_bar.save_button.click()
     stored = services.mail.template(key)
     assert stored.customized and stored.subject == "Welcome {{ first_name }}"
     assert "(edited)" in tab.list.currentItem().text()

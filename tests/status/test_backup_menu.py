@@ -94,7 +94,7 @@ def test_schedule_dialog_saves_validated_settings(
     qtbot.addWidget(dialog)
     dialog.enabled.setChecked(True)
     dialog.accept()  # no folder: refused with a message, dialog stays open
-    assert messages[-1].kind == "error" and "folder" in messages[-1].text
+    assert messages[-1].kind == "warning" and "Folder: choose a folder" in messages[-1].detail
     dialog.folder.setText(str(tmp_path))
     dialog.keep.setValue(3)
     dialog.accept()

@@ -50,7 +50,7 @@ def choose(box, data) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_model_pages_and_passes_the_model_tester(qtmodeltester, trail: Services) -> None:  # type: ignore[no-untyped-def]
-    model = AuditTableModel(trail.db)
+    model = AuditTableModel(trail.audit)
     assert model.canFetchMore()
     model.fetchMore()
     assert model.rowCount() == auditlog.PAGE

@@ -35,7 +35,7 @@ def test_sync_command_line(
     gone = [slapd.add_user(f"cli{i}", ou, telephoneNumber="+1 425 555 0199") for i in range(3)]
 
     code, _, err = cli(capsys, data_file, "settings", "--enable")
-    assert code == 1 and "add a sync item first" in err
+    assert code == 1 and "Enable synchronization: add a synchronization item first" in err
     code, out, _ = cli(
         capsys,
         data_file,

@@ -23,23 +23,29 @@ def _click(qtbot, button) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_settings_need_an_item_and_are_saved(qtbot, services: Services, messages) -> None:
-    tab = SyncTab(services)
-    qtbot.addWidget(tab)
+    from mfa_console.ui.panes.directory import DirectoryPane
+
+    pane = DirectoryPane(services)  # the schedule is saved by the pane's Save bar
+    qtbot.addWidget(pane)
+    tab, bar = pane.sync_tab, pane.save_bar
+    schedule = tab.schedule
     assert not tab.sync_button.isEnabled() and tab.banner.isHidden()
-    tab.enabled.setChecked(True)
-    _click(qtbot, tab.apply_button)
-    assert messages[-1].kind == "error" and "item" in messages[-1].text
+    assert not bar.save_button.isEnabled()
+    schedule.enabled.setChecked(True)
+    _click(qtbot, bar.save_button)
+    assert messages[-1].kind == "warning"
+    assert "Enable synchronization: add a synchronization item first" in messages[-1].detail
     services.sync.items.add(SyncItem(scope="container", dn="ou=a,dc=example,dc=test"))
     tab.reload()
-    tab.enabled.setChecked(True)
-    tab.interval_unit.setCurrentIndex(1)
-    tab.interval.setValue(2)
-    tab.threshold.setValue(40)
-    tab.remove_missing.setChecked(True)
-    _click(qtbot, tab.apply_button)
+    schedule.enabled.setChecked(True)
+    schedule.interval_unit.setCurrentIndex(1)
+    schedule.interval.setValue(2)
+    schedule.threshold.setValue(40)
+    schedule.remove_missing.setChecked(True)
+    _click(qtbot, bar.save_button)
     saved = services.sync.settings()
     assert (saved.enabled, saved.interval_minutes, saved.approval_threshold) == (True, 120, 40)
-    assert saved.remove_missing and not tab.apply_button.isEnabled()
+    assert saved.remove_missing and not bar.save_button.isEnabled()
     assert "Next run" in tab.status.text()
 
 

@@ -7,13 +7,18 @@ import dataclasses
 from mfa_console.app import Services
 from mfa_console.core.company import PIN_HISTORY_RANGE, CompanySettings
 from mfa_console.core.errors import ValidationError
+from mfa_console.ui.forms.company import CompanySettingsForm
 from mfa_console.ui.panes.company_settings import CompanySettingsPane
 
 
-def make_pane(qtbot, services: Services) -> CompanySettingsPane:  # type: ignore[no-untyped-def]
+def make_pane(qtbot, services: Services) -> CompanySettingsForm:  # type: ignore[no-untyped-def]
+    """The pane's form, with the pane's Save / Revert bar as ``bar``."""
     pane = CompanySettingsPane(services)
     qtbot.addWidget(pane)
-    return pane
+    form = pane.form
+    form.bar = pane.save_bar  # type: ignore[attr-defined]
+    form.pane = pane  # type: ignore[attr-defined]  # keeps the pane alive
+    return form
 
 
 def test_every_field_has_a_widget_and_defaults_load(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
@@ -21,7 +26,7 @@ def test_every_field_has_a_widget_and_defaults_load(qtbot, services: Services) -
     names = {f.name for f in dataclasses.fields(CompanySettings)}
     assert set(pane._inputs()) == names
     assert pane.values() == CompanySettings()
-    assert not pane.save_button.isEnabled() and not pane.revert_button.isEnabled()
+    assert not pane.bar.save_button.isEnabled() and not pane.bar.revert_button.isEnabled()
 
 
 def test_save_and_revert(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
@@ -35,8 +40,9 @@ def test_save_and_revert(qtbot, services: Services) -> None:  # type: ignore[no-
     pane.languages["language_mobile_app"].setCurrentIndex(
         pane.languages["language_mobile_app"].findData("de")
     )
-    assert pane.save_button.isEnabled()
-    assert pane.save()
+    assert pane.bar.save_button.isEnabled()
+    assert pane.bar.save()
+    assert not pane.bar.save_button.isEnabled() and not pane.bar.revert_button.isEnabled()
     stored = services.settings.load(CompanySettings)
     assert (stored.default_method, stored.default_mode, stored.pin_history) == (
         "text-message",
@@ -46,8 +52,10 @@ def test_save_and_revert(qtbot, services: Services) -> None:  # type: ignore[no-
     assert (stored.pin_expiration_enabled, stored.pin_expiration_days) == (True, 30)
     assert stored.language_mobile_app == "de"
     pane.pin_history.setValue(2)
-    pane.revert()
+    assert pane.bar.revert_button.isEnabled()
+    pane.bar.revert()
     assert pane.pin_history.value() == 7
+    assert not pane.bar.save_button.isEnabled() and not pane.bar.revert_button.isEnabled()
 
 
 def test_ranges_come_from_core(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
@@ -67,7 +75,7 @@ def test_invalid_values_are_refused_and_shown(qtbot, services: Services, message
         pane.show_problems(exc.problems)
     assert "between 1 and 10" in pane._problem_labels["pin_history"].text()
     assert not pane._problem_labels["default_mode"].isHidden()
-    assert not pane.save_button.isEnabled()
+    assert not pane.bar.save_button.isEnabled()  # nothing changed
     pane.revalidate()
     assert pane.problems == {}
     services.settings.save(CompanySettings(pin_history=3))

@@ -9,18 +9,18 @@ from mfa_console.ui.models.user_table import COLUMNS, MAX_PAGES, PAGE_SIZE, User
 
 
 def test_model_passes_qtmodeltester(qtmodeltester, many_users: Services) -> None:  # type: ignore[no-untyped-def]
-    model = UserTableModel(many_users.db)
+    model = UserTableModel(many_users.users)
     qtmodeltester.check(model, force_py=True)  # stays connected: checks the resets below too
     model.set_filter("smith")
     model.sort(3, Qt.SortOrder.DescendingOrder)
     model.refresh()
-    filtered = UserTableModel(many_users.db)
+    filtered = UserTableModel(many_users.users)
     filtered.set_filter("jo")
     qtmodeltester.check(filtered)
 
 
 def test_rows_are_read_page_by_page(many_users: Services) -> None:
-    model = UserTableModel(many_users.db)
+    model = UserTableModel(many_users.users)
     assert model.rowCount() == 600
     assert model.loaded_rows() == 0
     assert model.data(model.index(0, 0))
@@ -33,7 +33,7 @@ def test_rows_are_read_page_by_page(many_users: Services) -> None:
 
 
 def test_sort_and_filter_happen_in_sql(many_users: Services) -> None:
-    model = UserTableModel(many_users.db)
+    model = UserTableModel(many_users.users)
     column = [key for _title, key in COLUMNS].index("updated_at")
     model.sort(column, Qt.SortOrder.DescendingOrder)
     times = [model.user_at(row).updated_at for row in range(model.rowCount())]  # type: ignore[union-attr]
@@ -47,7 +47,7 @@ def test_sort_and_filter_happen_in_sql(many_users: Services) -> None:
 
 
 def test_display_values(few_users: Services) -> None:
-    model = UserTableModel(few_users.db)
+    model = UserTableModel(few_users.users)
     row = {model.user_at(r).username: r for r in range(model.rowCount())}["bob.jones@contoso.com"]  # type: ignore[union-attr]
     shown = [model.data(model.index(row, c)) for c in range(len(COLUMNS))]
     assert shown[:4] == ["bob.jones@contoso.com", "No", "Phone Call", "+1 206-555-0199"]
@@ -65,7 +65,7 @@ def test_pages_next_to_held_ones_match_pages_by_position(many_users: Services) -
         (7, Qt.SortOrder.DescendingOrder, "o"),
         (1, Qt.SortOrder.AscendingOrder, "contoso"),
     ):
-        model = UserTableModel(many_users.db)
+        model = UserTableModel(many_users.users)
         model.set_filter(text)
         model.sort(column, order)
         query = UserQuery(
@@ -85,6 +85,6 @@ def test_other_countries_phones_are_formatted_once_phonenumbers_is_loaded(
     from mfa_console.core.users.records import UserInput
 
     services.users.add(UserInput("uk@contoso.com", phone="+44 20 7946 0958", method="oath-token"))
-    model = UserTableModel(services.db)
+    model = UserTableModel(services.users)
     phone = model.index(0, [key for _t, key in COLUMNS].index("phone"))
     qtbot.waitUntil(lambda: model.data(phone) == "+44 20 7946 0958")

@@ -23,6 +23,7 @@ class ActivationServiceSettings:
     """The activation service's HTTPS URL and, optionally, the CA file of its certificate."""
 
     SECTION: ClassVar[str] = "activation_service"
+    LABELS: ClassVar[dict[str, str]] = {"url": "URL", "ca_file": "CA file"}
 
     url: str = ""
     ca_file: str = ""  # empty: the system's trusted certificates

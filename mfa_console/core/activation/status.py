@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from mfa_console.core.status import OK, WARNING, StatusSection
 
 if TYPE_CHECKING:
-    from mfa_console.app import Services
+    from mfa_console.core.services import Services
 
 
 def status_section(services: Services) -> StatusSection:

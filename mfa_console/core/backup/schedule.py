@@ -21,7 +21,7 @@ from mfa_console.core.db.lease import Lease, LeaseHeldError
 from mfa_console.core.errors import ValidationError
 
 if TYPE_CHECKING:
-    from mfa_console.app import Services
+    from mfa_console.core.services import Services
 
 log = logging.getLogger(__name__)
 PREFIX = "scheduled"
@@ -34,6 +34,12 @@ class BackupScheduleSettings:
     """File > Back Up... > Schedule: back up every ``interval_hours`` into ``folder``."""
 
     SECTION: ClassVar[str] = "backup"
+    LABELS: ClassVar[dict[str, str]] = {
+        "enabled": "Back up the data file on a schedule",
+        "interval_hours": "Back up every",
+        "folder": "Folder",
+        "keep": "Keep the newest",
+    }
     enabled: bool = False
     interval_hours: int = 24
     folder: str = ""

@@ -15,11 +15,13 @@ from mfa_console.core.backup.create import BackupResult, create_backup
 from mfa_console.core.backup.errors import BackupError
 from mfa_console.core.backup.manifest import known_secrets
 from mfa_console.core.backup.restore import RestoreResult, restore_backup
+from mfa_console.core.backup.schedule import BackupScheduleSettings
 from mfa_console.core.backup.verify import VerifyResult, verify_backup
 from mfa_console.core.db import Database
 from mfa_console.core.errors import ConsoleError, SecretsUnavailableError
 from mfa_console.core.progress import Progress
 from mfa_console.core.secrets import SecretStore
+from mfa_console.core.settings import SettingsStore
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +36,15 @@ class RestoreReport:
 
 
 class BackupService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, settings: SettingsStore | None = None) -> None:
         self._db = db
+        self._settings = settings or SettingsStore(db)
+
+    def schedule(self) -> BackupScheduleSettings:
+        return self._settings.load(BackupScheduleSettings)
+
+    def save_schedule(self, value: BackupScheduleSettings) -> None:
+        self._settings.save(value)
 
     def data_path(self) -> Path:
         path = self._db.path

@@ -33,6 +33,34 @@ LDAP_FILTERS: dict[str, Any] = {
 }
 
 
+ATTRIBUTE_LABELS = {
+    "unique_id": "Unique identifier",
+    "unique_id_type": "Unique identifier type",
+    "dn": "Distinguished name",
+    "container_name": "Container name",
+    "group_name": "Security group name",
+    "username": "Username",
+    "username_backup": "Username (backup)",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "Email",
+    "user_group": "User group",
+    "description": "Description",
+    "language_phone_call": "Phone call language",
+    "language_text_message": "Text message language",
+    "language_mobile_app": "Mobile app language",
+    "language_oath_token": "OATH token language",
+    "business_phone": "Business phone",
+    "home_phone": "Home phone",
+    "pager": "Pager",
+    "mobile_phone": "Mobile phone",
+    "fax": "Fax",
+    "ip_phone": "IP phone",
+    "custom": "Custom",
+    "extension": "Extension",
+}
+
+
 @dataclass(frozen=True)
 class AttributeMap:
     """Which directory attribute gives each user field ("" = not mapped)."""
@@ -128,6 +156,26 @@ class DirectorySettings:
     """How the console reaches the directory, what it reads and how it maps it."""
 
     SECTION: ClassVar[str] = "directory"
+    # The labels of Directory Integration > Settings (and the guided setup's directory step)
+    LABELS: ClassVar[dict[str, str]] = {
+        "kind": "Directory",
+        "servers": "Servers",
+        "domain": "Domain",
+        "dns_server": "DNS server",
+        "security": "Security",
+        "ca_file": "CA file",
+        "bind": "Bind type",
+        "bind_dn": "Bind DN or UPN",
+        "base_dn": "Base DN",
+        "page_size": "Page size",
+        "size_limit": "Query size limit",
+        "connect_timeout": "Connect timeout",
+        "search_timeout": "Search timeout",
+        "container_filter": "Container filter",
+        "group_filter": "Security group filter",
+        "user_filter": "User filter",
+        **{f"attributes.{name}": label for name, label in ATTRIBUTE_LABELS.items()},
+    }
 
     kind: str = "ad"
     servers: tuple[str, ...] = ()
@@ -167,6 +215,29 @@ class DirectorySettings:
     def defaults(cls, kind: str = "ad") -> DirectorySettings:
         filters = LDAP_FILTERS if kind == "ldap" else AD_FILTERS
         return cls(kind=kind, attributes=AttributeMap.defaults(kind), **filters)
+
+    def with_kind(self, kind: str) -> DirectorySettings:
+        """Switch to ``kind``: filters and attribute mapping that are still the old kind's
+        defaults become the new kind's defaults; ones an administrator changed are kept."""
+        if kind == self.kind:
+            return self
+        changed = dataclasses.replace(self, kind=kind)
+        old_filters = LDAP_FILTERS if self.kind == "ldap" else AD_FILTERS
+        if all(getattr(self, name) == value for name, value in old_filters.items()):
+            changed = changed.with_default_filters()
+        if self.attributes == AttributeMap.defaults(self.kind):
+            changed = changed.with_default_attributes()
+        return changed
+
+    def with_connection(self, **changes: Any) -> DirectorySettings:
+        """Apply connection fields as typed: ``servers`` may be text (see ``parse_servers``),
+        an empty base DN is made from the domain."""
+        if isinstance(changes.get("servers"), str):
+            changes["servers"] = parse_servers(changes["servers"])
+        value = dataclasses.replace(self, **changes)
+        if not value.base_dn.strip() and value.domain.strip():
+            value = dataclasses.replace(value, base_dn=base_dn_of(value.domain))
+        return value
 
     def with_default_filters(self) -> DirectorySettings:
         return dataclasses.replace(self, **(LDAP_FILTERS if self.kind == "ldap" else AD_FILTERS))
@@ -230,6 +301,17 @@ class DirectorySettings:
         problems.update(self.attributes.problems())
         if problems:
             raise ValidationError(problems)
+
+
+def parse_servers(text: str) -> tuple[str, ...]:
+    """A server list as typed: separated by ``;`` (the original's), commas or spaces."""
+    for separator in (";", ","):
+        text = text.replace(separator, " ")
+    return tuple(text.split())
+
+
+def format_servers(servers: tuple[str, ...]) -> str:
+    return "; ".join(servers)
 
 
 def parse_server(url: str, security: str) -> tuple[str, str, int]:

@@ -26,6 +26,20 @@ PLAINTEXT_WARNING = (
 @dataclass(frozen=True)
 class EmailSettings:
     SECTION: ClassVar[str] = "email"
+    LABELS: ClassVar[dict[str, str]] = {
+        "server": "Server",
+        "port": "Port",
+        "security": "Security",
+        "verify": "Certificate",
+        "ca_file": "CA file",
+        "username": "Username",
+        "timeout": "Timeout",
+        "from_address": "From address",
+        "from_name": "From display name",
+        "portal_url": "User Portal URL",
+        "admin_addresses": "Administrators",
+        "send_to_users": "Send emails to users",
+    }
 
     server: str = ""
     port: int = 587

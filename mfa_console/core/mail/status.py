@@ -8,7 +8,7 @@ from mfa_console.core.mail.settings import EmailSettings
 from mfa_console.core.status import ERROR, NOT_CONFIGURED, OK, WARNING, StatusSection
 
 if TYPE_CHECKING:
-    from mfa_console.app import Services
+    from mfa_console.core.services import Services
 
 
 def status_section(services: Services) -> StatusSection:

@@ -22,7 +22,7 @@ from mfa_console.core.errors import ConsoleError
 from mfa_console.core.progress import CancelToken
 
 if TYPE_CHECKING:
-    from mfa_console.app import Services
+    from mfa_console.core.services import Services
 
 log = logging.getLogger("mfa_console.service")
 HEARTBEAT_TTL = timedelta(minutes=2)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from mfa_console.core.db import Database
 from mfa_console.core.db.lease import lease_info
 from mfa_console.core.email_queue import AdminNotice, EmailQueue
-from mfa_console.core.errors import ConsoleError
+from mfa_console.core.errors import ConsoleError, ValidationError
 from mfa_console.core.progress import Progress
 from mfa_console.core.secrets import SecretStore
 from mfa_console.core.settings import SettingsStore
@@ -70,6 +70,11 @@ class SyncService:
         return self._settings.load(SyncSettings)
 
     def save_settings(self, value: SyncSettings) -> None:
+        """Validate and store; enabling needs at least one synchronization item."""
+        if value.enabled and not self.settings().enabled and not self.items.list():
+            raise ValidationError(
+                {"enabled": "add a synchronization item first"}, SyncSettings.LABELS
+            )
         self._settings.save(value)
 
     # Runs ---------------------------------------------------------------------------------

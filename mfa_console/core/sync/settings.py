@@ -15,6 +15,13 @@ THRESHOLD_RANGE = (1, 999)
 @dataclass(frozen=True)
 class SyncSettings:
     SECTION: ClassVar[str] = "sync"
+    LABELS: ClassVar[dict[str, str]] = {
+        "enabled": "Enable synchronization",
+        "interval_minutes": "Synchronize every",
+        "remove_missing": "Remove users no longer in the directory",
+        "always_full": "Always perform a full synchronization",
+        "approval_threshold": "Require administrator approval when more than",
+    }
 
     enabled: bool = False
     interval_minutes: int = 60

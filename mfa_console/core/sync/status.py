@@ -8,7 +8,7 @@ from mfa_console.core.status import ERROR, NOT_CONFIGURED, OK, WARNING, StatusSe
 from mfa_console.core.sync.history import RunRecord
 
 if TYPE_CHECKING:
-    from mfa_console.app import Services
+    from mfa_console.core.services import Services
 
 KEY, TITLE, PANE = "sync", "Directory synchronization", "directory"
 

@@ -28,6 +28,7 @@ from mfa_console.core.errors import (
 )
 from mfa_console.core.settings import SettingsStore
 from mfa_console.core.users import pins
+from mfa_console.core.users.query import UserQuery
 from mfa_console.core.users.records import User, UserInput, languages_of
 
 # Fields shown in the audit trail (secrets and bookkeeping left out).
@@ -150,6 +151,15 @@ class UserService:
             if len(rows) < batch:
                 return
             last = rows[-1].id
+
+    def query(self, text: str = "", sort: str = "username", descending: bool = False) -> UserQuery:
+        """A paging, SQL-sorted query over the users matching ``text`` (the Users table)."""
+        return UserQuery(self._db, text, sort, descending)
+
+    def totals(self) -> tuple[int, int]:
+        """(users, enabled users), each read from an index."""
+        everyone = UserQuery(self._db)
+        return everyone.count(), everyone.count_enabled()
 
     def count(self) -> tuple[int, int]:
         """(total, enabled)."""

@@ -45,7 +45,7 @@ class AboutDialog(QDialog):
         self.setWindowTitle("About MFA Console")
         self.resize(560, 420)
         heading = QLabel(
-            f"<h3>MFA Console {__version__}</h3><p>Data file: {services.db.display_name}</p>"
+            f"<h3>MFA Console {__version__}</h3><p>Data file: {services.data_name}</p>"
         )
         heading.setWordWrap(True)
         licences = QTextBrowser()

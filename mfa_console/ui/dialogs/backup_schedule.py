@@ -1,28 +1,16 @@
-"""File > Scheduled Backups...: turn scheduled backups on, choose folder, interval and how many."""
+"""File > Scheduled Backups...: the backup schedule form (``forms/backup_schedule.py``) in a
+dialog; OK saves it, as a dialog's OK does."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from mfa_console.app import Services
 from mfa_console.core.backup import BackupScheduleSettings
-from mfa_console.core.errors import ConsoleError
+from mfa_console.core.errors import ConsoleError, ValidationError
 from mfa_console.ui import messages
+from mfa_console.ui.forms.backup_schedule import BackupScheduleForm
+from mfa_console.ui.forms.base import problem_lines
 
 
 class BackupScheduleDialog(QDialog):
@@ -30,29 +18,8 @@ class BackupScheduleDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.setWindowTitle("Scheduled Backups")
-        current = services.settings.load(BackupScheduleSettings)
-        self.enabled = QCheckBox("&Back up the data file on a schedule")
-        self.enabled.setChecked(current.enabled)
-        self.folder = QLineEdit(current.folder)
-        self.folder.setMinimumWidth(320)
-        browse = QPushButton("B&rowse...")
-        browse.clicked.connect(self._on_browse_clicked)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.folder, 1)
-        folder_row.addWidget(browse)
-        self.interval = QSpinBox()
-        self.interval.setRange(1, 24 * 31)
-        self.interval.setSuffix(" hours")
-        self.interval.setValue(current.interval_hours)
-        self.keep = QSpinBox()
-        self.keep.setRange(1, 1000)
-        self.keep.setValue(current.keep)
-        form = QFormLayout()
-        folder_label = QLabel("&Folder:")
-        folder_label.setBuddy(self.folder)
-        form.addRow(folder_label, folder_row)
-        form.addRow("&Every:", self.interval)
-        form.addRow("&Keep the newest:", self.keep)
+        self.form = BackupScheduleForm(services.backup)
+        self.form.load()
         note = QLabel(
             "The background service (mfa-console service) makes the backups, also while the "
             "console is closed. Older scheduled backups beyond the number kept are deleted; "
@@ -65,29 +32,23 @@ class BackupScheduleDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.enabled)
-        layout.addLayout(form)
+        layout.addWidget(self.form)
         layout.addWidget(note)
         layout.addWidget(buttons)
+        # the fields the tests and callers used before the form existed
+        self.enabled, self.folder = self.form.enabled, self.form.folder
+        self.interval, self.keep = self.form.interval, self.form.keep
 
     def value(self) -> BackupScheduleSettings:
-        return BackupScheduleSettings(
-            enabled=self.enabled.isChecked(),
-            interval_hours=self.interval.value(),
-            folder=self.folder.text().strip(),
-            keep=self.keep.value(),
-        )
+        return self.form.value()
 
     def accept(self) -> None:
         try:
-            self.services.settings.save(self.value())
+            self.form.save()
+        except ValidationError as exc:
+            messages.warning(self, "Scheduled Backups", "Not saved", problem_lines(exc))
+            return
         except ConsoleError as exc:
             messages.error(self, "Scheduled Backups", exc)
             return
         super().accept()
-
-    def _on_browse_clicked(self) -> None:
-        start = self.folder.text() or str(Path.home())
-        chosen = QFileDialog.getExistingDirectory(self, "Folder for scheduled backups", start)
-        if chosen:
-            self.folder.setText(chosen)

@@ -69,15 +69,19 @@ def start_test(
     password: str | None,
     button: QAbstractButton,
     shown: Callable[[DirectoryTestDialog], None],
+    passed: Callable[[bool], None] | None = None,
 ) -> Task:
     """Test ``settings`` (``password`` None: the stored one) with ``button`` disabled meanwhile;
-    the result dialog is passed to ``shown`` and opened."""
+    the result dialog is passed to ``shown`` and opened; ``passed`` learns whether every stage
+    passed (False also when the Test could not run)."""
 
     def work(progress: Any) -> ProbeReport:
         progress.report(0, None, "Testing the directory connection…")
         return directory.test(settings, password, lambda s: progress.report(0, None, s.line()))
 
     def done(report: ProbeReport) -> None:
+        if passed is not None:
+            passed(report.ok)
         dialog = DirectoryTestDialog(report, parent)
         shown(dialog)
         dialog.open()
@@ -97,4 +101,6 @@ def start_test(
         cancellable=False,
     )
     task.done.connect(lambda: button.setEnabled(True))
+    if passed is not None:
+        task.errored.connect(lambda _exc: passed(False))
     return task

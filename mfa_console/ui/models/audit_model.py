@@ -9,8 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from mfa_console.core import auditlog
 from mfa_console.core.audit import AuditEntry
-from mfa_console.core.auditlog import AuditFilter
-from mfa_console.core.db import Database
+from mfa_console.core.auditlog import AuditFilter, AuditLog
 
 COLUMNS = ("Time (UTC)", "User", "Action", "Target", "Change")
 Index = QModelIndex | QPersistentModelIndex
@@ -37,9 +36,9 @@ def _short(value: Any) -> str:
 
 
 class AuditTableModel(QAbstractTableModel):
-    def __init__(self, db: Database, parent: Any = None) -> None:
+    def __init__(self, log: AuditLog, parent: Any = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._log = log
         self._filter = AuditFilter()
         self._rows: list[AuditEntry] = []
         self._more = True
@@ -92,7 +91,7 @@ class AuditTableModel(QAbstractTableModel):
         if parent.isValid() or not self._more:
             return
         before = self._rows[-1].id if self._rows else None
-        page = auditlog.page(self._db, self._filter, before)
+        page = self._log.page(self._filter, before)
         self._more = len(page) == auditlog.PAGE
         if page:
             first = len(self._rows)

@@ -15,10 +15,10 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 
-from mfa_console.core.db import Database
 from mfa_console.core.users.methods import method_label, mode_label
 from mfa_console.core.users.query import UserQuery
 from mfa_console.core.users.records import User
+from mfa_console.core.users.service import UserService
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("Username", "username"),
@@ -40,10 +40,10 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 class UserTableModel(QAbstractTableModel):
     """Users matching a search text, in the order of one column, read page by page."""
 
-    def __init__(self, db: Database, parent: Any = None) -> None:
+    def __init__(self, users: UserService, parent: Any = None) -> None:
         super().__init__(parent)
-        self._db = db
-        self._query = UserQuery(db)
+        self._users = users
+        self._query = users.query()
         self._count = self._query.count()
         self._pages: OrderedDict[int, list[User]] = OrderedDict()
         self._phones: dict[tuple[str, str], str] = {}
@@ -60,18 +60,18 @@ class UserTableModel(QAbstractTableModel):
 
     def set_filter(self, text: str) -> None:
         if text != self._query.text:
-            self._set_query(UserQuery(self._db, text, self._query.sort, self._query.descending))
+            self._set_query(self._users.query(text, self._query.sort, self._query.descending))
 
     def refresh(self) -> None:
         """Read again (after a change here or in another console); positions may move."""
         q = self._query
-        self._set_query(UserQuery(self._db, q.text, q.sort, q.descending))
+        self._set_query(self._users.query(q.text, q.sort, q.descending))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
         descending = order == Qt.SortOrder.DescendingOrder
-        self._set_query(UserQuery(self._db, self._query.text, COLUMNS[column][1], descending))
+        self._set_query(self._users.query(self._query.text, COLUMNS[column][1], descending))
 
     def _set_query(self, query: UserQuery) -> None:
         self.beginResetModel()

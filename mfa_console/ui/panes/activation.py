@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,10 +25,11 @@ from mfa_console.core.activation import errors as e
 from mfa_console.core.activation.client import CredentialCheck
 from mfa_console.core.activation.protocol import ROLES
 from mfa_console.core.activation.service import ActivationStatus, default_server_name
-from mfa_console.core.activation.settings import ActivationServiceSettings
 from mfa_console.core.errors import ConsoleError
 from mfa_console.ui import messages
 from mfa_console.ui.dialogs.replication_group import ReplicationGroupDialog
+from mfa_console.ui.forms.activation_service import ActivationServiceForm
+from mfa_console.ui.forms.save_bar import SaveBar
 from mfa_console.ui.tasks import Task, run_task
 
 EXPLANATION = (
@@ -63,6 +63,8 @@ class ActivationPane(QWidget):
         layout.addWidget(self._stack)
         layout.addWidget(self._build_service())
         layout.addStretch(1)
+        self.save_bar = SaveBar("Activation", [self.service_form])
+        layout.addWidget(self.save_bar)
         self.refresh()
 
     # Building ------------------------------------------------------------------------------
@@ -101,33 +103,15 @@ class ActivationPane(QWidget):
 
     def _build_service(self) -> QGroupBox:
         box = QGroupBox("Activation service")
-        self.url_edit = QLineEdit()
-        self.url_edit.setObjectName("service-url")
-        self.url_edit.setPlaceholderText("https://activation.example.com:8443")
-        self.ca_edit = QLineEdit()
-        self.ca_edit.setObjectName("ca-file")
-        self.ca_edit.setPlaceholderText("empty: the system's trusted certificates")
-        browse = QPushButton("&Browse...")
-        browse.clicked.connect(self._on_browse_clicked)
-        self.save_button = QPushButton("Sa&ve")
-        self.save_button.clicked.connect(self._on_save_clicked)
-        ca_row = QHBoxLayout()
-        ca_row.addWidget(self.ca_edit, 1)
-        ca_row.addWidget(browse)
-        ca_label = QLabel("CA &file:")
-        ca_label.setBuddy(self.ca_edit)
-        form = QFormLayout(box)
-        form.addRow("&URL:", self.url_edit)
-        form.addRow(ca_label, ca_row)
-        form.addRow("", _right(self.save_button))
+        self.service_form = ActivationServiceForm(self._activation)
+        self.url_edit, self.ca_edit = self.service_form.url_edit, self.service_form.ca_edit
+        QVBoxLayout(box).addWidget(self.service_form)
         return box
 
     # State ---------------------------------------------------------------------------------
     def refresh(self) -> None:
         status = self._activation.status()
-        config = self._activation.service_settings()
-        self.url_edit.setText(config.url)
-        self.ca_edit.setText(config.ca_file)
+        self.service_form.load()
         self._show_status(status)
 
     def _show_status(self, status: ActivationStatus) -> None:
@@ -154,12 +138,12 @@ class ActivationPane(QWidget):
         self.email_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _busy(self, busy: bool) -> None:
-        for button in (self.activate_button, self.deactivate_button, self.save_button):
+        for button in (self.activate_button, self.deactivate_button):
             button.setEnabled(not busy)
 
     # Activate ------------------------------------------------------------------------------
     def _on_activate_clicked(self) -> None:
-        if not self._save_service(quiet=True):
+        if not self._save_service():
             return
         email, password = self.email_edit.text(), self.password_edit.text()
         self._busy(True)
@@ -245,27 +229,9 @@ class ActivationPane(QWidget):
         self._on_error(exc)
 
     # Service settings ----------------------------------------------------------------------
-    def _on_browse_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "CA certificate file", self.ca_edit.text(), "Certificates (*.pem *.crt *.cer)"
-        )
-        if path:
-            self.ca_edit.setText(path)
-
-    def _on_save_clicked(self) -> None:
-        if self._save_service(quiet=False):
-            messages.info(self, "Activation service", "The activation service settings are saved.")
-
-    def _save_service(self, *, quiet: bool) -> bool:
-        value = ActivationServiceSettings(self.url_edit.text().strip(), self.ca_edit.text().strip())
-        if quiet and value == self._activation.service_settings():
-            return True
-        try:
-            self._activation.save_service_settings(value)
-        except ConsoleError as exc:
-            messages.error(self, "Activation service", exc)
-            return False
-        return True
+    def _save_service(self) -> bool:
+        """Activate uses what is typed: save a changed service first (the Save bar's path)."""
+        return not self.service_form.is_modified() or self.save_bar.save()
 
 
 def _right(button: QPushButton) -> QWidget:

@@ -1,17 +1,17 @@
-"""Directory Integration pane: Settings, Filters and Attributes tabs (and Synchronization when
-that feature is installed), Save / Revert, and the staged Test run off the GUI thread."""
+"""Directory Integration pane: Settings (the directory connection form), Filters and Attributes
+tabs, Synchronization when that feature is installed, the staged Test off the GUI thread, and the
+Save / Revert bar for the connection and the synchronization schedule."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from mfa_console.app import Services
-from mfa_console.core.directory.settings import DirectorySettings
-from mfa_console.core.errors import ConsoleError, ValidationError
 from mfa_console.ui import messages
 from mfa_console.ui.dialogs.directory_test import DirectoryTestDialog, start_test
-from mfa_console.ui.panes.directory_tabs import AttributesTab, FiltersTab, SettingsTab
+from mfa_console.ui.forms.directory_connection import DirectoryConnectionForm
+from mfa_console.ui.forms.save_bar import SaveBar
+from mfa_console.ui.panes.directory_tabs import AttributesTab, FiltersTab
 from mfa_console.ui.tasks import Task
 
 
@@ -21,32 +21,26 @@ class DirectoryPane(QWidget):
         self.services = services
         self.task: Task | None = None
         self.test_dialog: DirectoryTestDialog | None = None
-        self.settings_tab = SettingsTab()
+        self.form = DirectoryConnectionForm(services.directory)
+        self.form.set_inset(9)  # inside the tab's frame
+        self.settings_tab = self.form  # the Settings tab is the connection form
         self.filters_tab = FiltersTab()
         self.attributes_tab = AttributesTab()
+        for part in (self.filters_tab, self.attributes_tab):
+            self.form.add_part(part)
+            self.form.watch(*part.inputs())
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.settings_tab, "&Settings")
-        self.tabs.addTab(self.filters_tab, "&Filters")
-        self.tabs.addTab(self.attributes_tab, "A&ttributes")
+        self.tabs.addTab(_scrolled(self.form), "&Settings")
+        self.tabs.addTab(self.filters_tab, "F&ilters")
+        self.tabs.addTab(_scrolled(self.attributes_tab), "Attri&butes")
+        self.save_bar = SaveBar("Directory Integration", [self.form])
         self._add_sync_tab()
-        self.settings_tab.kind_changed.connect(self._on_settings_kind_changed)
-        self.settings_tab.test_requested.connect(self._on_test_requested)
-        self.save_button = QPushButton("Save")
-        self.save_button.setShortcut(QKeySequence.StandardKey.Save)
-        self.save_button.setToolTip("Save the directory settings (Ctrl+S)")
-        self.save_button.clicked.connect(self._on_save_clicked)
-        self.revert_button = QPushButton("Re&vert")
-        self.revert_button.clicked.connect(self.reload)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
-        self._own_tabs = (self.settings_tab, self.filters_tab, self.attributes_tab)
-        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.form.test_requested.connect(self._on_test_requested)
+        self.form.saved.connect(self._on_saved)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Directory Integration</h2>"))
         layout.addWidget(self.tabs, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(self.save_bar)
         self.reload()
 
     # --- Synchronization tab: provided by the synchronization feature ------------------------
@@ -56,47 +50,16 @@ class DirectoryPane(QWidget):
         except ImportError:
             return
         self.sync_tab = SyncTab(self.services, self)
-        self.tabs.addTab(self.sync_tab, "S&ynchronization")
-
-    def _on_tabs_current_changed(self, _index: int) -> None:
-        # Save / Revert belong to Settings, Filters and Attributes; other tabs apply their own.
-        own = self.tabs.currentWidget() in self._own_tabs
-        self.save_button.setVisible(own)
-        self.revert_button.setVisible(own)
+        self.tabs.addTab(self.sync_tab, "Sy&nchronization")
+        self.save_bar.add_form(self.sync_tab.schedule)
 
     # --- load / save ---------------------------------------------------------------------
     def reload(self) -> None:
-        settings = self.services.directory.load()
-        try:
-            has_password = self.services.directory.has_password()
-        except ConsoleError:
-            has_password = False
-        self._loading = True
-        self.settings_tab.load(settings, has_password)
-        self.filters_tab.load(settings)
-        self.attributes_tab.load(settings)
-        self._loading = False
+        self.form.load()
+        self.save_bar.update_state()
 
-    def current_settings(self) -> DirectorySettings:
-        settings = self.services.directory.load()
-        for tab in (self.settings_tab, self.filters_tab, self.attributes_tab):
-            settings = tab.apply(settings)
-        return settings
-
-    def _on_save_clicked(self) -> None:
-        try:
-            self.services.directory.save(
-                self.current_settings(), self.settings_tab.typed_password()
-            )
-        except ValidationError as exc:
-            detail = "\n".join(f"{k}: {v}" for k, v in exc.problems.items())
-            messages.warning(self, "Directory Integration", "The settings were not saved.", detail)
-            return
-        except ConsoleError as exc:
-            messages.error(self, "Directory Integration", exc)
-            return
-        self.reload()
-        if self.current_settings().security == "none":
+    def _on_saved(self) -> None:
+        if self.form.value().security == "none":
             messages.warning(
                 self,
                 "Directory Integration",
@@ -104,21 +67,24 @@ class DirectoryPane(QWidget):
                 "The bind password and user data travel in clear text; choose LDAPS or StartTLS.",
             )
 
-    def _on_settings_kind_changed(self, kind: str) -> None:
-        if not getattr(self, "_loading", False):
-            self.filters_tab.set_kind(kind)
-            self.attributes_tab.set_kind(kind)
-
     # --- Test ----------------------------------------------------------------------------
     def _on_test_requested(self) -> None:
         self.task = start_test(
             self,
             self.services.directory,
-            self.current_settings(),
-            self.settings_tab.typed_password(),
-            self.settings_tab.test_button,
+            self.form.value(),
+            self.form.typed_password(),
+            self.form.test_button,
             self._keep_dialog,
         )
 
     def _keep_dialog(self, dialog: DirectoryTestDialog) -> None:
         self.test_dialog = dialog
+
+
+def _scrolled(page: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    return area

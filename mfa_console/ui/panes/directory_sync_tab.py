@@ -8,15 +8,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -25,13 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.app import Services
-from mfa_console.core.errors import ConsoleError, ValidationError
+from mfa_console.core.errors import ConsoleError
 from mfa_console.core.sync.items import EMAIL_POLICIES, ENABLE_POLICIES, ON_REMOVED, SyncItem
 from mfa_console.core.sync.results import RunResult
-from mfa_console.core.sync.settings import SyncSettings
 from mfa_console.core.users.methods import METHODS
 from mfa_console.ui import messages
 from mfa_console.ui.dialogs.sync_item import SyncItemDialog
+from mfa_console.ui.forms.sync_schedule import SyncScheduleForm
 from mfa_console.ui.panes.sync_history_view import SyncHistoryView
 from mfa_console.ui.tasks import Task, run_task
 
@@ -72,42 +68,9 @@ class SyncTab(QWidget):
     # Building -----------------------------------------------------------------------------
     def _settings_box(self) -> QGroupBox:
         box = QGroupBox("Schedule")
-        self.enabled = QCheckBox("&Enable synchronization")
-        self.interval = QSpinBox()
-        self.interval_unit = QComboBox()
-        self.interval_unit.addItem("minutes", 1)
-        self.interval_unit.addItem("hours", 60)
-        self.interval_unit.currentIndexChanged.connect(self._on_unit_changed)
-        self.remove_missing = QCheckBox("&Remove users no longer in the directory")
-        self.always_full = QCheckBox("Always perform a full synchro&nization")
-        self.threshold = QSpinBox()
-        self.threshold.setRange(1, 999)
-        self.apply_button = QPushButton("&Apply")
-        self.apply_button.clicked.connect(self._on_apply_clicked)
-        for widget in (self.enabled, self.remove_missing, self.always_full):
-            widget.toggled.connect(self._on_settings_edited)
-        for spin in (self.interval, self.threshold):
-            spin.valueChanged.connect(self._on_settings_edited)
-        every = QLabel("Synchroni&ze every:")
-        every.setBuddy(self.interval)
-        approval_before = QLabel("Require administrator appr&oval when more than")
-        approval_after = QLabel("users will be disabled or removed")
-        approval_before.setBuddy(self.threshold)
-        grid = QGridLayout(box)
-        grid.addWidget(self.enabled, 0, 0, 1, 2)
-        grid.addWidget(every, 0, 2)
-        grid.addWidget(self.interval, 0, 3)
-        grid.addWidget(self.interval_unit, 0, 4)
-        grid.addWidget(self.remove_missing, 1, 0, 1, 2)
-        grid.addWidget(self.always_full, 1, 2, 1, 3)
-        approval = QHBoxLayout()
-        approval.addWidget(approval_before)
-        approval.addWidget(self.threshold)
-        approval.addWidget(approval_after)
-        approval.addStretch(1)
-        grid.addLayout(approval, 2, 0, 1, 5)
-        grid.addWidget(self.apply_button, 2, 5)
-        grid.setColumnStretch(1, 1)
+        self.schedule = SyncScheduleForm(self.sync)
+        self.schedule.changed.connect(self.refresh_status)
+        QVBoxLayout(box).addWidget(self.schedule)
         return box
 
     def _items_box(self) -> QGroupBox:
@@ -121,7 +84,7 @@ class SyncTab(QWidget):
         self.items.itemSelectionChanged.connect(self._update_buttons)
         self.items.itemDoubleClicked.connect(lambda *_: self._on_edit_clicked())
         self.add_button = QPushButton("A&dd...")
-        self.edit_button = QPushButton("Ed&it...")
+        self.edit_button = QPushButton("&Edit...")
         self.remove_button = QPushButton("Re&move")
         self.up_button = QPushButton("Move &Up")
         self.down_button = QPushButton("Move Do&wn")
@@ -173,25 +136,10 @@ class SyncTab(QWidget):
 
     # Loading ------------------------------------------------------------------------------
     def reload(self) -> None:
-        self._load_settings(self.sync.settings())
+        self.schedule.load()
         self._load_items()
         self.refresh_status()
         self.history.refresh()
-
-    def _load_settings(self, settings: SyncSettings) -> None:
-        self._loading = True
-        self.enabled.setChecked(settings.enabled)
-        hours = settings.interval_minutes % 60 == 0
-        self.interval_unit.setCurrentIndex(1 if hours else 0)
-        self._on_unit_changed()
-        self.interval.setValue(
-            settings.interval_minutes // 60 if hours else settings.interval_minutes
-        )
-        self.remove_missing.setChecked(settings.remove_missing)
-        self.always_full.setChecked(settings.always_full)
-        self.threshold.setValue(settings.approval_threshold)
-        self._loading = False
-        self.apply_button.setEnabled(False)
 
     def _load_items(self, select_id: int | None = None) -> None:
         self.items.clear()
@@ -218,7 +166,7 @@ class SyncTab(QWidget):
             else "Next run: "
             + (
                 "at the next check of the service"
-                if self.enabled.isChecked()
+                if self.schedule.enabled.isChecked()
                 else "not scheduled (synchronization is not enabled)"
             ),
         ]
@@ -246,37 +194,6 @@ class SyncTab(QWidget):
     def current_item(self) -> SyncItem | None:
         current = self.items.currentItem()
         return current.data(0, ITEM_ROLE) if current else None
-
-    # Settings slots -----------------------------------------------------------------------
-    def _on_unit_changed(self) -> None:
-        hours = self.interval_unit.currentData() == 60
-        self.interval.setRange(1, 24 if hours else 1440)
-        self._on_settings_edited()
-
-    def _on_settings_edited(self) -> None:
-        if not getattr(self, "_loading", False):
-            self.apply_button.setEnabled(True)
-
-    def settings_value(self) -> SyncSettings:
-        return SyncSettings(
-            enabled=self.enabled.isChecked(),
-            interval_minutes=self.interval.value() * int(self.interval_unit.currentData()),
-            remove_missing=self.remove_missing.isChecked(),
-            always_full=self.always_full.isChecked(),
-            approval_threshold=self.threshold.value(),
-        )
-
-    def _on_apply_clicked(self) -> None:
-        value = self.settings_value()
-        try:
-            if value.enabled and self.items.topLevelItemCount() == 0:
-                raise ValidationError({"enabled": "add a synchronization item first"})
-            self.sync.save_settings(value)
-        except ConsoleError as exc:
-            messages.error(self, "Synchronization Settings", exc)
-            return
-        self.apply_button.setEnabled(False)
-        self.refresh_status()
 
     # Item slots ---------------------------------------------------------------------------
     def _on_add_clicked(self) -> None:

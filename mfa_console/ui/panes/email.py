@@ -1,10 +1,12 @@
-"""The Email pane: tabs Email Settings and Email Content, as in the original console."""
+"""The Email pane: tabs Email Settings and Email Content, as in the original console, and the
+Save / Revert bar for the email server settings."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from mfa_console.app import Services
+from mfa_console.ui.forms.save_bar import SaveBar
 from mfa_console.ui.panes.email_content_tab import EmailContentTab
 from mfa_console.ui.panes.email_settings_tab import EmailSettingsTab
 
@@ -17,6 +19,8 @@ class EmailPane(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.settings_tab, "Email &Settings")
         self.tabs.addTab(self.content_tab, "Email &Content")
+        self.save_bar = SaveBar("Email", [self.settings_tab.form, self.content_tab])
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Email</h2>"))
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.save_bar)

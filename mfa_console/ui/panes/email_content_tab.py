@@ -11,7 +11,7 @@ import dataclasses
 import html
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.app import Services
-from mfa_console.core.errors import ConsoleError
+from mfa_console.core.errors import ValidationError
 from mfa_console.core.mail import templates
 from mfa_console.core.mail.sandbox import TemplateProblem
 from mfa_console.core.mail.templates import Template
@@ -39,9 +39,20 @@ from mfa_console.ui import messages
 from mfa_console.ui.panes.email_settings_tab import buddy_label
 
 PREVIEW_DELAY_MS = 250
+LABELS = {
+    "from_address": "From",
+    "subject": "Subject",
+    "text_body": "Plain text",
+    "html_body": "HTML",
+}
 
 
 class EmailContentTab(QWidget):
+    """The template editor; the pane's Save / Revert bar saves or reverts the template shown."""
+
+    TITLE = "Email content"
+    changed = Signal()
+
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
@@ -70,7 +81,7 @@ class EmailContentTab(QWidget):
         layout = QVBoxLayout(widget)
         layout.setContentsMargins(0, 0, 0, 0)
         self.list = QListWidget()
-        layout.addWidget(buddy_label("&Templates:", self.list))
+        layout.addWidget(buddy_label("Te&mplates:", self.list))
         self.list.currentItemChanged.connect(self._on_list_current_changed)
         layout.addWidget(self.list, 1)
         hint = QLabel("The console picks the template from how each user is configured.")
@@ -85,7 +96,7 @@ class EmailContentTab(QWidget):
         form = QFormLayout()
         self.from_address = QLineEdit()
         self.subject = QLineEdit()
-        form.addRow("&From:", self.from_address)
+        form.addRow("F&rom:", self.from_address)
         form.addRow("S&ubject:", self.subject)
         layout.addLayout(form)
         self.bodies = QTabWidget()
@@ -98,7 +109,7 @@ class EmailContentTab(QWidget):
             editor.cursorPositionChanged.connect(partial(self._set_target, editor))
         self.subject.cursorPositionChanged.connect(partial(self._set_target, self.subject))
         self.bodies.addTab(self.text_body, "Plain te&xt")
-        self.bodies.addTab(self.html_body, "&HTML")
+        self.bodies.addTab(self.html_body, "HTM&L")
         layout.addWidget(self.bodies, 1)
         self.from_address.textChanged.connect(self._on_edited)
         self.subject.textChanged.connect(self._on_edited)
@@ -131,7 +142,7 @@ class EmailContentTab(QWidget):
         insert = QPushButton("&Insert")
         insert.clicked.connect(lambda: self._on_picker_activated(self.picker.currentItem()))
         row = QHBoxLayout()
-        row.addWidget(buddy_label("P&laceholders:", self.picker))
+        row.addWidget(buddy_label("Placeh&olders:", self.picker))
         row.addWidget(self.picker_help, 1)
         row.addWidget(insert)
         layout.addLayout(row)
@@ -146,14 +157,8 @@ class EmailContentTab(QWidget):
         row = QHBoxLayout()
         self.restore_button = QPushButton("Restore &default")
         self.restore_button.clicked.connect(self._on_restore_clicked)
-        self.revert_button = QPushButton("&Revert")
-        self.revert_button.clicked.connect(lambda: self._show(self._current_key()))
-        self.save_button = QPushButton("&Apply")
-        self.save_button.clicked.connect(self._on_save_clicked)
         row.addWidget(self.restore_button)
         row.addStretch(1)
-        row.addWidget(self.revert_button)
-        row.addWidget(self.save_button)
         return row
 
     def _build_preview(self) -> QWidget:
@@ -250,17 +255,10 @@ class EmailContentTab(QWidget):
             return
         edited = self.edited()
         found = templates.problems(edited) if edited else {}
-        labels = {
-            "from_address": "From",
-            "subject": "Subject",
-            "text_body": "Plain text",
-            "html_body": "HTML",
-        }
         self.problems.setText(
-            "<br>".join(f"{labels[k]}: {html.escape(v)}" for k, v in found.items())
+            "<br>".join(f"{LABELS[k]}: {html.escape(v)}" for k, v in found.items())
         )
-        self.save_button.setEnabled(not found and self.is_modified())
-        self.revert_button.setEnabled(self.is_modified())
+        self.changed.emit()
         self.restore_button.setEnabled(bool(self._template and self._template.customized))
         self._preview_timer.start()
 
@@ -295,17 +293,21 @@ class EmailContentTab(QWidget):
             target.insertPlainText(text)
         target.setFocus()
 
-    def _on_save_clicked(self) -> None:
+    def save(self) -> None:
+        """Store the template shown (raises ``ConsoleError``; the Save bar shows it)."""
         edited = self.edited()
         if edited is None:
             return
-        try:
-            self._services.mail.save_template(edited)
-        except ConsoleError as exc:
-            messages.error(self, "Template not saved", exc)
-            return
+        found = templates.problems(edited)
+        if found:
+            raise ValidationError(found, LABELS)
+        self._services.mail.save_template(edited)
         self._fill_list()
         self._show(edited.key)
+
+    def revert(self) -> None:
+        if self._template is not None:
+            self._show(self._current_key())
 
     def _on_restore_clicked(self) -> None:
         if self._template is None:

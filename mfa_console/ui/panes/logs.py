@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.app import Services
-from mfa_console.core import auditlog, paths
+from mfa_console.core import paths
 from mfa_console.core.auditlog import AuditFilter
 from mfa_console.core.db.base import utcnow
 from mfa_console.core.errors import ConsoleError
@@ -64,7 +64,7 @@ class LogsPane(QWidget):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.model = AuditTableModel(services.db, self)
+        self.model = AuditTableModel(services.audit, self)
         self._build_filters()
         self.table = self._build_table()
         self.count_label = QLabel()
@@ -142,10 +142,10 @@ class LogsPane(QWidget):
 
     def reload_choices(self) -> None:
         """Fill the User and Kind lists from the trail (distinct values, in SQL)."""
-        db = self.services.db
-        actions = auditlog.actions(db)
+        log = self.services.audit
+        actions = log.actions()
         for box, items in (
-            (self.actor_box, [("All users", None), *((a, a) for a in auditlog.actors(db))]),
+            (self.actor_box, [("All users", None), *((a, a) for a in log.actors())]),
             (self.action_box, [("All changes", None), *_kinds(actions)]),
         ):
             current = box.currentData()
@@ -179,7 +179,7 @@ class LogsPane(QWidget):
         self.model.set_filter(where)
         if self.model.canFetchMore():
             self.model.fetchMore()
-        total = auditlog.count(self.services.db, where)
+        total = self.services.audit.count(where)
         self.count_label.setText(f"{total:,} entries" if total != 1 else "1 entry")
 
     def _on_range_changed(self, index: int) -> None:
@@ -200,7 +200,7 @@ class LogsPane(QWidget):
             self.export_to(Path(name))
 
     def export_to(self, path: Path) -> Task:
-        db, where = self.services.db, self.current_filter()
+        log, where = self.services.audit, self.current_filter()
 
         def done(count: int) -> None:
             messages.info(self, "Export finished", f"{count:,} entries written to {path}.")
@@ -212,7 +212,7 @@ class LogsPane(QWidget):
 
         task = run_task(
             self,
-            lambda progress: auditlog.export_csv(db, where, path, progress),
+            lambda progress: log.export_csv(where, path, progress),
             title="Exporting the audit trail",
             on_done=done,
             on_error=failed,

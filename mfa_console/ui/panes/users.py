@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from mfa_console.app import Services
 from mfa_console.core.errors import ConsoleError
 from mfa_console.core.progress import Progress, check_cancel
-from mfa_console.core.users.query import UserQuery
 from mfa_console.core.users.records import User
 from mfa_console.ui import messages
 from mfa_console.ui.models.user_table import COLUMNS, UserTableModel
@@ -61,7 +60,7 @@ class UsersPane(QWidget):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.model = UserTableModel(services.db, self)
+        self.model = UserTableModel(services.users, self)
         self._task: Task | None = None
         self._handlers: dict[str, Callable[[list[User]], object]] = {
             "import": lambda _users: self._import_from_directory(),
@@ -208,8 +207,7 @@ class UsersPane(QWidget):
 
     def _count_totals(self) -> tuple[int, int]:
         """(users, enabled users), each read from an index."""
-        everyone = UserQuery(self.services.db)
-        return everyone.count(), everyone.count_enabled()
+        return self.services.users.totals()
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

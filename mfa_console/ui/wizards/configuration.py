@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizard, QWizardPage
 
 from mfa_console.app import Services
-from mfa_console.core.errors import ConsoleError
+from mfa_console.core.errors import ConsoleError, ValidationError
 from mfa_console.core.firstrun import FirstRunSettings
 from mfa_console.ui import messages
+from mfa_console.ui.forms.base import problem_lines
 from mfa_console.ui.wizards.page_user_defaults import UserDefaultsPage
 from mfa_console.ui.wizards.page_welcome import WelcomePage
 from mfa_console.ui.wizards.pages import GuidedPage
@@ -90,13 +91,35 @@ class ConfigurationWizard(QWizard):
             self._closing = True
             self.accept()  # the original: Next closes the wizard, the console opens
             return False
-        if isinstance(page, GuidedPage) and not self._skipping:
-            try:
-                self.outcomes[page.STEP] = f"saved ({page.save()})"
-            except ConsoleError as exc:
-                messages.error(self, page.title(), exc)
-                return False
+        if isinstance(page, GuidedPage) and not self._skipping and not self._save_step(page):
+            return False
         return bool(super().validateCurrentPage())
+
+    def _save_step(self, page: GuidedPage) -> bool:
+        """Save the step (asking first when its Test failed or never ran); False keeps it."""
+        if page.HAS_TEST and page.tested is not True and not self._confirm_untested(page):
+            return False
+        outcome = page.outcome()
+        try:
+            summary = page.save()
+        except ValidationError as exc:
+            messages.warning(self, page.title(), "The settings were not saved.", problem_lines(exc))
+            return False
+        except ConsoleError as exc:
+            messages.error(self, page.title(), exc)
+            return False
+        self.outcomes[page.STEP] = f"{outcome} ({summary})" if summary else outcome
+        return True
+
+    def _confirm_untested(self, page: GuidedPage) -> bool:
+        why = "The Test failed" if page.tested is False else "These settings were not tested"
+        return messages.confirm(
+            self,
+            page.title(),
+            f"{why}. Save them anyway?",
+            "Click No to stay on this step and Test; the summary says the step was saved "
+            "without a passing Test.",
+        )
 
     def _on_custom_button_clicked(self, which: int) -> None:
         page = self.currentPage()

@@ -1,0 +1,294 @@
+"""The company settings form (Company Settings > General, and the guided setup's user defaults
+step): user defaults, languages, PIN rules, fallbacks.
+
+Every field of ``CompanySettings``. Values are checked by ``CompanySettings.validate()`` as they
+change (each problem under its field) and again by the settings store on Save. Ranges come from
+the core constants.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mfa_console.core.company import (
+    AUTH_FALLBACKS,
+    PIN_EXPIRY_RANGE,
+    PIN_HISTORY_RANGE,
+    PIN_MIN_LENGTH_RANGE,
+    CompanySettings,
+)
+from mfa_console.core.errors import ValidationError
+from mfa_console.core.settings import SettingsStore
+from mfa_console.core.users.methods import LANGUAGES, METHODS
+from mfa_console.ui.choices import choice_combo, fill_modes
+from mfa_console.ui.dialogs.user_edit import country_combo, problem_label, show_problem
+from mfa_console.ui.forms.base import SettingsForm
+
+LANGUAGE_ROWS = (
+    ("language_phone_call", "Phone call language:"),
+    ("language_text_message", "Text message language:"),
+    ("language_mobile_app", "Mobile app language:"),
+    ("language_oath_token", "OATH token language:"),
+)
+
+
+def _spin(bounds: tuple[int, int], suffix: str = "") -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(*bounds)
+    spin.setSuffix(suffix)
+    spin.setMinimumWidth(120)
+    return spin
+
+
+def _form(parent: QWidget | None = None) -> QFormLayout:
+    form = QFormLayout(parent)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+    return form
+
+
+class CompanySettingsForm(SettingsForm):
+    """Every company setting, each problem shown under its field as it is typed."""
+
+    TITLE = "Company settings"
+
+    def __init__(
+        self, settings: SettingsStore, parent: QWidget | None = None, *, compact: bool = False
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.problems: dict[str, str] = {}
+        self._problem_labels: dict[str, QLabel] = {}
+        self._build_widgets()
+        self._general_tab(self, compact)
+
+    # Building ------------------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.company_name = QLineEdit()
+        self.company_name.setMaxLength(128)
+        self.company_name.setMinimumWidth(320)
+        self.when_internet_not_accessible = choice_combo(AUTH_FALLBACKS, min_width=220)
+        self.default_method = choice_combo(METHODS, min_width=220)
+        self.default_method.currentIndexChanged.connect(self._on_method_changed)
+        self.default_mode = QComboBox()
+        self.default_mode.setMinimumWidth(220)
+        self.enable_global_services = QCheckBox("Enable &Global Services")
+        self.enable_global_services.setToolTip(
+            "Allow calls and text messages to countries in rate zones that carry a charge."
+        )
+        self.user_can_change_phone = QCheckBox("User can change &phone")
+        self.when_user_disabled = choice_combo(AUTH_FALLBACKS, min_width=220)
+        self.default_country_code = country_combo(1)
+        self.default_country_code.setMinimumWidth(320)
+        self.languages = {
+            name: choice_combo(LANGUAGES, min_width=220) for name, _label in LANGUAGE_ROWS
+        }
+        self.user_can_change_pin = QCheckBox("User can change P&IN")
+        self.pin_min_length = _spin(PIN_MIN_LENGTH_RANGE, " digits")
+        self.prevent_weak_pins = QCheckBox("Prevent &weak PINs")
+        self.prevent_weak_pins.setToolTip(
+            "Refuse PINs with three sequential or repeated digits, or four digits of the user's "
+            "phone number."
+        )
+        self.pin_expiration_enabled = QCheckBox("E&xpiration days:")
+        self.pin_expiration_days = _spin(PIN_EXPIRY_RANGE, " days")
+        self.pin_expiration_enabled.toggled.connect(self.pin_expiration_days.setEnabled)
+        self.pin_history = _spin(PIN_HISTORY_RANGE, " PINs")
+        for widget in self._inputs().values():
+            _connect_changed(widget, self._on_value_changed)
+        self.watch(*self._inputs().values())
+
+    def _inputs(self) -> dict[str, QWidget]:
+        """The widget of each CompanySettings field, by field name."""
+        return {
+            "company_name": self.company_name,
+            "when_internet_not_accessible": self.when_internet_not_accessible,
+            "default_method": self.default_method,
+            "default_mode": self.default_mode,
+            "enable_global_services": self.enable_global_services,
+            "user_can_change_phone": self.user_can_change_phone,
+            "when_user_disabled": self.when_user_disabled,
+            "default_country_code": self.default_country_code,
+            **self.languages,
+            "user_can_change_pin": self.user_can_change_pin,
+            "pin_min_length": self.pin_min_length,
+            "prevent_weak_pins": self.prevent_weak_pins,
+            "pin_expiration_enabled": self.pin_expiration_enabled,
+            "pin_expiration_days": self.pin_expiration_days,
+            "pin_history": self.pin_history,
+        }
+
+    def _row(self, form: QFormLayout, text: str, key: str, widget: QWidget) -> None:
+        """A row whose label's mnemonic focuses the input (not the box holding its problem)."""
+        label = QLabel(text)
+        label.setBuddy(widget)
+        form.addRow(label, self._field(key, widget))
+
+    def _field(self, key: str, widget: QWidget) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        problem = problem_label()
+        problem.setObjectName(f"problem-{key}")
+        column.addWidget(problem)
+        self._problem_labels[key] = problem
+        return box
+
+    def _general_tab(self, page: QWidget, compact: bool) -> None:
+        """The groups side by side, or (``compact``: a narrow guided step) one under the other."""
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = _form()
+        self._row(top, "Compan&y name:", "company_name", self.company_name)
+        self._row(
+            top,
+            "When internet is not accessible:",
+            "when_internet_not_accessible",
+            self.when_internet_not_accessible,
+        )
+        self._row(top, "When user is disabled:", "when_user_disabled", self.when_user_disabled)
+        self._row(top, "Default country code:", "default_country_code", self.default_country_code)
+        layout.addLayout(top)
+        row = QVBoxLayout() if compact else QHBoxLayout()
+        row.addWidget(self._defaults_group(), 1)
+        row.addWidget(self._languages_group(), 1)
+        layout.addLayout(row)
+        layout.addWidget(self._pin_group())
+        layout.addStretch(1)
+
+    def _defaults_group(self) -> QGroupBox:
+        group = QGroupBox("User defaults")
+        form = _form(group)
+        self._row(form, "&Method:", "default_method", self.default_method)
+        self._row(form, "M&ode:", "default_mode", self.default_mode)
+        form.addRow(self.enable_global_services)
+        form.addRow(self.user_can_change_phone)
+        return group
+
+    def _languages_group(self) -> QGroupBox:
+        group = QGroupBox("Default languages")
+        form = _form(group)
+        for name, label in LANGUAGE_ROWS:
+            self._row(form, label, name, self.languages[name])
+        return group
+
+    def _pin_group(self) -> QGroupBox:
+        group = QGroupBox("Default PIN rules")
+        form = _form(group)
+        form.addRow(self.user_can_change_pin)
+        self._row(form, "Minimum &length:", "pin_min_length", self.pin_min_length)
+        form.addRow(self.prevent_weak_pins)
+        form.addRow(
+            self.pin_expiration_enabled,
+            self._field("pin_expiration_days", self.pin_expiration_days),
+        )
+        self._row(form, "PIN hi&story:", "pin_history", self.pin_history)
+        return group
+
+    # Values --------------------------------------------------------------------------------
+    def values(self) -> CompanySettings:
+        """The settings the pane shows (not validated)."""
+        data = {key: _value(widget) for key, widget in self._inputs().items()}
+        return CompanySettings(**data)
+
+    def stored(self) -> CompanySettings:
+        return self.settings.load(CompanySettings)
+
+    def show_value(self, value: CompanySettings) -> None:
+        for key, widget in self._inputs().items():
+            if key != "default_mode":
+                _set_value(widget, getattr(value, key))
+        self._fill_modes(value.default_method, value.default_mode)
+        self.pin_expiration_days.setEnabled(value.pin_expiration_enabled)
+
+    def show_stored(self, value: CompanySettings) -> None:
+        super().show_stored(value)
+        self.revalidate()
+
+    def value(self) -> CompanySettings:
+        return self.values()
+
+    def store(self, value: CompanySettings) -> None:
+        try:
+            self.settings.save(value)
+        except ValidationError as exc:
+            self.show_problems(exc.problems)
+            raise
+
+    def summary(self) -> str:
+        value = self.values()
+        method = METHODS.get(value.default_method, value.default_method)
+        return f"{method}, +{value.default_country_code}"
+
+    def revalidate(self) -> None:
+        try:
+            self.values().validate()
+        except ValidationError as exc:
+            self.show_problems(exc.problems)
+        else:
+            self.show_problems({})
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        self.problems = dict(problems)
+        for key, label in self._problem_labels.items():
+            show_problem(label, problems.get(key))
+
+    # Slots ---------------------------------------------------------------------------------
+    def _fill_modes(self, method: str, selected: str | None = None) -> None:
+        fill_modes(self.default_mode, method, selected)
+
+    def _on_method_changed(self) -> None:
+        self._fill_modes(self.default_method.currentData())
+        self.revalidate()
+
+    def _on_value_changed(self) -> None:
+        if not self._loading:
+            self.revalidate()
+
+
+def _value(widget: QWidget) -> Any:
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QSpinBox):
+        return widget.value()
+    if isinstance(widget, QComboBox):
+        return widget.currentData()
+    if isinstance(widget, QLineEdit):
+        return widget.text().strip()
+    raise TypeError(widget)
+
+
+def _set_value(widget: QWidget, value: Any) -> None:
+    if isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QSpinBox):
+        widget.setValue(int(value))
+    elif isinstance(widget, QComboBox):
+        widget.setCurrentIndex(max(widget.findData(value), 0))
+    elif isinstance(widget, QLineEdit):
+        widget.setText(str(value))
+
+
+def _connect_changed(widget: QWidget, slot: Any) -> None:
+    if isinstance(widget, QCheckBox):
+        widget.toggled.connect(slot)
+    elif isinstance(widget, QSpinBox):
+        widget.valueChanged.connect(slot)
+    elif isinstance(widget, QComboBox):
+        widget.currentIndexChanged.connect(slot)
+    elif isinstance(widget, QLineEdit):
+        widget.textChanged.connect(slot)
