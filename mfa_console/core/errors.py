@@ -24,9 +24,10 @@ class ValidationError(ConsoleError):
     """Input that cannot be accepted; ``problems`` maps a field name to its reason."""
 
     def __init__(self, problems: dict[str, str]) -> None:
+        from mfa_console.core.wording import problems_text
+
         self.problems = dict(problems)
-        text = "; ".join(f"{field}: {reason}" for field, reason in self.problems.items())
-        super().__init__(text)
+        super().__init__(problems_text(self.problems))
 
 
 class NotFoundError(ConsoleError):
@@ -62,3 +63,21 @@ class CancelledError(ConsoleError):
 
     def __init__(self, message: str = "Cancelled.") -> None:
         super().__init__(message)
+
+
+class FileAccessError(ConsoleError):
+    """A file chosen by the administrator cannot be read or written."""
+
+    @classmethod
+    def reading(cls, path: object, exc: OSError) -> FileAccessError:
+        return cls(
+            f"Cannot read {path}: {exc.strerror or exc}.",
+            hint="Check that the file exists and that you may read it.",
+        )
+
+    @classmethod
+    def writing(cls, path: object, exc: OSError) -> FileAccessError:
+        return cls(
+            f"Cannot write {path}: {exc.strerror or exc}.",
+            hint="Choose a folder you may write to.",
+        )

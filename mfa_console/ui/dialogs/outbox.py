@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.app import Services
-from mfa_console.core.errors import ConsoleError
 from mfa_console.core.mail.outbox import OutboxEntry
 from mfa_console.core.mail.worker import SendReport
 from mfa_console.ui import messages
@@ -147,8 +146,10 @@ class OutboxDialog(QDialog):
             lambda progress: self._services.mail.send_now(progress),
             title="Sending the outbox",
             on_done=self._on_send_done,
-            on_error=self._on_send_error,
+            error_title="Outbox not sent",
+            cancellable=True,
         )
+        self.task.errored.connect(self._on_send_failed)
 
     def _on_send_done(self, report: SendReport) -> None:
         self.send_button.setEnabled(True)
@@ -161,9 +162,6 @@ class OutboxDialog(QDialog):
         else:
             messages.info(self, "Outbox", text)
 
-    def _on_send_error(self, exc: BaseException) -> None:
+    def _on_send_failed(self, _exc: object) -> None:
         self.send_button.setEnabled(True)
         self.refresh()
-        if not isinstance(exc, ConsoleError):
-            raise exc
-        messages.error(self, "Outbox not sent", exc)

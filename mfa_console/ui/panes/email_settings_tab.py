@@ -246,12 +246,12 @@ class EmailSettingsTab(QWidget):
             lambda _progress: self._services.mail.test(recipient, settings, password),
             title="Sending a test message",
             on_done=self._on_test_done,
-            on_error=self._on_test_error,
-            cancellable=False,
+            error_title="Test message not sent",
         )
+        self.task.errored.connect(self._on_test_failed)
+        self.task.done.connect(lambda: self.test_button.setEnabled(True))
 
     def _on_test_done(self, result: SmtpTestResult) -> None:
-        self.test_button.setEnabled(True)
         self.transcript.setPlainText(result.transcript)
         if result.ok:
             self.test_result.setText("<b>Test message accepted by the server.</b>")
@@ -259,13 +259,8 @@ class EmailSettingsTab(QWidget):
             error, hint = html.escape(result.error), html.escape(result.hint)
             self.test_result.setText(f"<b>{error}</b><br>{hint}")
 
-    def _on_test_error(self, exc: BaseException) -> None:
-        self.test_button.setEnabled(True)
+    def _on_test_failed(self, _exc: object) -> None:
         self.test_result.setText("The test message was not sent.")
-        if isinstance(exc, ConsoleError):
-            messages.error(self, "Test message not sent", exc)
-        else:
-            raise exc
 
     def _on_outbox_clicked(self) -> None:
         from mfa_console.ui.dialogs.outbox import OutboxDialog

@@ -27,10 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.app import Services
-from mfa_console.core import auditlog, paths
+from mfa_console.core import auditlog, paths, wording
 from mfa_console.core.auditlog import AuditFilter
 from mfa_console.core.db.base import utcnow
-from mfa_console.core.errors import ConsoleError
 from mfa_console.ui import messages
 from mfa_console.ui.models.audit_model import AuditTableModel
 from mfa_console.ui.tasks import Task, run_task
@@ -205,17 +204,13 @@ class LogsPane(QWidget):
         def done(count: int) -> None:
             messages.info(self, "Export finished", f"{count:,} entries written to {path}.")
 
-        def failed(exc: BaseException) -> None:
-            messages.error(
-                self, "Export failed", exc if isinstance(exc, ConsoleError) else str(exc)
-            )
-
         task = run_task(
             self,
             lambda progress: auditlog.export_csv(db, where, path, progress),
             title="Exporting the audit trail",
             on_done=done,
-            on_error=failed,
+            error_title="Export failed",
+            cancellable=True,
         )
         return task
 
@@ -226,7 +221,9 @@ def _kinds(actions: list[str]) -> list[tuple[str, str]]:
     kinds = sorted({a.split(".", 1)[0] for a in actions})
     for kind in kinds:
         items.append((f"{KIND_NAMES.get(kind, kind.capitalize())} (all)", f"{kind}."))
-        items.extend((f"    {a}", a) for a in actions if a.split(".", 1)[0] == kind)
+        items.extend(
+            (f"    {wording.action_label(a)}", a) for a in actions if a.split(".", 1)[0] == kind
+        )
     return items
 
 

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.app import Services
-from mfa_console.core.errors import ConsoleError
 from mfa_console.core.progress import Progress, check_cancel
 from mfa_console.core.users.query import UserQuery
 from mfa_console.core.users.records import User
+from mfa_console.core.wording import plural
 from mfa_console.ui import messages
 from mfa_console.ui.models.user_table import COLUMNS, UserTableModel
 from mfa_console.ui.tasks import Task, run_task
@@ -331,18 +331,15 @@ class UsersPane(QWidget):
         for start in range(0, len(ids), BATCH):
             check_cancel(progress)
             done += fn(ids[start : start + BATCH])
-            progress.report(min(start + BATCH, len(ids)), len(ids), f"{done:,} users changed")
+            progress.report(
+                min(start + BATCH, len(ids)), len(ids), f"{plural(done, 'user')} changed"
+            )
         return done
 
     def _run(self, fn: Callable[[Progress], int], title: str, done: Callable[[int], None]) -> None:
-        def on_error(exc: BaseException) -> None:
-            self.refresh()
-            if isinstance(exc, ConsoleError):
-                messages.error(self, title, exc)
-            else:
-                raise exc
-
-        self._task = run_task(self, fn, title=title, on_done=done, on_error=on_error)
+        self._task = run_task(self, fn, title=title, on_done=done, cancellable=True)
+        # After a failure or a cancel, show what the batches already changed.
+        self._task.errored.connect(lambda _exc: self.refresh())
         self._task.cancelled.connect(lambda: self.refresh())
         self._task.done.connect(self._on_task_done)
 
@@ -416,7 +413,7 @@ class UsersPane(QWidget):
         total, enabled = self._totals
         shown = self.model.rowCount()
         self.status.setText(
-            f"{shown:,} shown / {total:,} users / {enabled:,} enabled"
+            f"{shown:,} shown / {plural(total, 'user')} / {enabled:,} enabled"
             + (f'  (search: "{self.model.filter_text}")' if self.model.filter_text else "")
         )
 
