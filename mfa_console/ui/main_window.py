@@ -69,10 +69,16 @@ class MainWindow(QMainWindow):
         return nav
 
     def show_pane(self, key: str) -> QWidget:
-        """Show the pane ``key`` (building it on first use) and return it."""
+        """Show the pane ``key`` (building it on first use) and return it; ``pane/tab`` (e.g.
+        ``directory/sync``) also opens that tab of the pane."""
+        key, _, tab = key.partition("/")
         row = next(i for i, spec in enumerate(PANES) if spec.key == key)
         self._nav.setCurrentRow(row)
-        return self._panes[key]
+        pane = self._panes[key]
+        show_tab = getattr(pane, "show_tab", None)
+        if tab and show_tab is not None:
+            show_tab(tab)
+        return pane
 
     def pane(self, key: str) -> QWidget:
         if key not in self._panes:

@@ -58,6 +58,12 @@ class DirectoryPane(QWidget):
         self.sync_tab = SyncTab(self.services, self)
         self.tabs.addTab(self.sync_tab, "S&ynchronization")
 
+    def show_tab(self, name: str) -> None:
+        """Open a tab by name: "settings", "filters", "attributes" or "sync"."""
+        tab = getattr(self, f"{name}_tab", None)
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
+
     def _on_tabs_current_changed(self, _index: int) -> None:
         # Save / Revert belong to Settings, Filters and Attributes; other tabs apply their own.
         own = self.tabs.currentWidget() in self._own_tabs
