@@ -95,7 +95,7 @@ FIELD_LABELS = {
     "enable_policy": "Enabled",
     "email_policy": "Send email",
     # backup schedule
-    "interval_hours": "Every",
+    "interval_hours": "Back up every",
     "folder": "Folder",
     "keep": "Keep the newest",
     # company settings

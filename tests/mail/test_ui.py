@@ -71,7 +71,7 @@ def test_invalid_settings_are_refused_with_a_message(
     pane.settings_tab.from_address.setText("not an address")
     pane.settings_tab.apply_button.click()
     assert messages and messages[0].kind == "error"
-    assert "from_address" in messages[0].text
+    assert messages[0].text.startswith("From address: ")
 
 
 def test_content_tab_flags_unknown_placeholders_saves_and_restores(

@@ -98,4 +98,4 @@ def test_schedule_settings(tmp_path: Path) -> None:
         "enabled": True, "interval_hours": 24, "folder": str(folder), "keep": 3,
     }  # fmt: skip
     bad = cli(data, "backup", "schedule", "--interval-hours", "0")
-    assert bad.returncode == 1 and "interval_hours" in bad.stderr
+    assert bad.returncode == 1 and "Back up every: " in bad.stderr

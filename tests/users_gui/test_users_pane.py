@@ -76,7 +76,7 @@ def test_delete_asks_then_removes_and_keeps_a_selection(
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1)
     assert few_users.users.count() == (1, 1)
     assert pane.selected_users()[0].username == "carol@contoso.com"
-    assert pane.status.text().startswith("1 shown / 1 users / 1 enabled")
+    assert pane.status.text().startswith("1 shown / 1 user / 1 enabled")
 
 
 def test_remove_refused_keeps_users(qtbot, few_users: Services, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -32,6 +32,7 @@ from mfa_console.core.directory.records import ContainerScope, DirectoryUser, Gr
 from mfa_console.core.errors import ConsoleError
 from mfa_console.core.wording import plural
 from mfa_console.ui import messages
+from mfa_console.ui.keyboard import search_keys
 from mfa_console.ui.models.directory_users import DirectoryUserModel
 from mfa_console.ui.tasks import Task, run_task
 
@@ -52,7 +53,7 @@ class DirectoryImportDialog(QDialog):
         self.resize(980, 560)
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("Name, username or email (start of it)")
-        self.search_edit.returnPressed.connect(self._on_search_clicked)
+        search_keys(self.search_edit, self._on_search_clicked, clear_on_escape=False)
         self.search_button = QPushButton("&Search")
         self.search_button.clicked.connect(self._on_search_clicked)
         self.tree = QTreeWidget()

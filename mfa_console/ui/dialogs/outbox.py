@@ -63,6 +63,7 @@ class OutboxDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(self._build_buttons())
         self.refresh()
+        self.view.setFocus()
 
     def _build_buttons(self) -> QDialogButtonBox:
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -6,6 +6,7 @@ are validated by the core item (``SyncItem.validate``), never by the widgets.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -55,6 +56,7 @@ class SyncItemDialog(QDialog):
         layout.addLayout(self._buttons())
         self._load(item or SyncItem(scope="container", dn=""))
         self.resize(620, self.sizeHint().height())
+        self.dn.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # Tabs ---------------------------------------------------------------------------------
     def _settings_tab(self) -> QWidget:

@@ -114,7 +114,7 @@ class ActivationPane(QWidget):
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_edit, 1)
         ca_row.addWidget(browse)
-        ca_label = QLabel("CA &file:")
+        ca_label = QLabel("&CA file:")
         ca_label.setBuddy(self.ca_edit)
         form = QFormLayout(box)
         form.addRow("&URL:", self.url_edit)

@@ -38,6 +38,7 @@ from mfa_console.core.users.methods import LANGUAGES, METHODS
 from mfa_console.ui import messages
 from mfa_console.ui.choices import choice_combo, fill_modes
 from mfa_console.ui.dialogs.user_edit import country_combo, problem_label, show_problem
+from mfa_console.ui.keyboard import fix_buddies
 
 LANGUAGE_ROWS = (
     ("language_phone_call", "Phone call language:"),
@@ -72,7 +73,7 @@ class CompanySettingsPane(QWidget):
         self._problem_labels: dict[str, QLabel] = {}
         self._build_widgets()
         tabs = QTabWidget()
-        tabs.addTab(self._scrolled(self._general_tab()), "&General")
+        tabs.addTab(self._scrolled(self._general_tab()), "G&eneral")
         self.save_button = QPushButton("&Save")
         self.save_button.clicked.connect(self.save)
         self.revert_button = QPushButton("Re&vert")
@@ -85,6 +86,7 @@ class CompanySettingsPane(QWidget):
         layout.addWidget(QLabel("<h2>Company Settings</h2>"))
         layout.addWidget(tabs, 1)
         layout.addLayout(buttons)
+        fix_buddies(self)
         self.revert()
 
     # Building ------------------------------------------------------------------------------
@@ -144,6 +146,7 @@ class CompanySettingsPane(QWidget):
 
     def _field(self, key: str, widget: QWidget) -> QWidget:
         box = QWidget()
+        box.setFocusProxy(widget)
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
@@ -205,7 +208,7 @@ class CompanySettingsPane(QWidget):
             self.pin_expiration_enabled,
             self._field("pin_expiration_days", self.pin_expiration_days),
         )
-        form.addRow("PIN &history:", self._field("pin_history", self.pin_history))
+        form.addRow("PIN histor&y:", self._field("pin_history", self.pin_history))
         return group
 
     @staticmethod

@@ -25,9 +25,9 @@ class DirectoryPane(QWidget):
         self.filters_tab = FiltersTab()
         self.attributes_tab = AttributesTab()
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.settings_tab, "&Settings")
-        self.tabs.addTab(self.filters_tab, "&Filters")
-        self.tabs.addTab(self.attributes_tab, "A&ttributes")
+        self.tabs.addTab(self.settings_tab, "Settings")
+        self.tabs.addTab(self.filters_tab, "Filters")
+        self.tabs.addTab(self.attributes_tab, "Attributes")
         self._add_sync_tab()
         self.settings_tab.kind_changed.connect(self._on_settings_kind_changed)
         self.settings_tab.test_requested.connect(self._on_test_requested)
@@ -56,7 +56,7 @@ class DirectoryPane(QWidget):
         except ImportError:
             return
         self.sync_tab = SyncTab(self.services, self)
-        self.tabs.addTab(self.sync_tab, "S&ynchronization")
+        self.tabs.addTab(self.sync_tab, "Synchronization")
 
     def show_tab(self, name: str) -> None:
         """Open a tab by name: "settings", "filters", "attributes" or "sync"."""

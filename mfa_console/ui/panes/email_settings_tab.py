@@ -75,7 +75,7 @@ class EmailSettingsTab(QWidget):
         row.addWidget(buddy_label("&Port:", self.port))
         row.addWidget(self.port)
         form.addRow(buddy_label("Ser&ver:", self.server), row)
-        form.addRow("Sec&urity:", self.security)
+        form.addRow("Se&curity:", self.security)
         form.addRow("Certificate:", self._build_verify_row())
         self.username = QLineEdit(placeholderText="leave empty if the server needs no login")
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
@@ -84,7 +84,7 @@ class EmailSettingsTab(QWidget):
         low, high = TIMEOUT_RANGE
         self.timeout = QSpinBox(minimum=low, maximum=high, suffix=" s")
         self.timeout.setMaximumWidth(120)
-        form.addRow("Ti&meout:", self.timeout)
+        form.addRow("Timeo&ut:", self.timeout)
         return box
 
     def _build_verify_row(self) -> QWidget:
@@ -116,7 +116,7 @@ class EmailSettingsTab(QWidget):
         self.admin_addresses.setToolTip(
             "Who gets the notice that a synchronization waits for approval"
         )
-        form.addRow("&From address:", self.from_address)
+        form.addRow("Fro&m address:", self.from_address)
         form.addRow("From &display name:", self.from_name)
         form.addRow("User Portal UR&L:", self.portal_url)
         form.addRow("&Administrators:", self.admin_addresses)
@@ -147,7 +147,7 @@ class EmailSettingsTab(QWidget):
         layout = QVBoxLayout(box)
         row = QHBoxLayout()
         self.test_recipient = QLineEdit(placeholderText="recipient of the test message")
-        self.test_button = QPushButton("&Test")
+        self.test_button = QPushButton("Te&st")
         self.test_button.clicked.connect(self._on_test_clicked)
         row.addWidget(buddy_label("Send t&o:", self.test_recipient))
         row.addWidget(self.test_recipient, 1)

@@ -31,6 +31,7 @@ from mfa_console.core.users.query import UserQuery
 from mfa_console.core.users.records import User
 from mfa_console.core.wording import plural
 from mfa_console.ui import messages
+from mfa_console.ui.keyboard import search_keys
 from mfa_console.ui.models.user_table import COLUMNS, UserTableModel
 from mfa_console.ui.tasks import Task, run_task
 
@@ -93,7 +94,7 @@ class UsersPane(QWidget):
             "Search username, name, email or phone (Ctrl+F); 1-2 characters: start of username"
         )
         search.textChanged.connect(lambda _text: self._search_timer.start())
-        search.returnPressed.connect(self._on_search_return_pressed)
+        search_keys(search, self._on_search_return_pressed, clear_on_escape=True)
         return search
 
     def _build_table(self) -> QTableView:

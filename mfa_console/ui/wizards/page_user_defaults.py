@@ -34,7 +34,7 @@ class UserDefaultsPage(GuidedPage):
         note = QLabel("The language applies to phone calls, text messages, the app and tokens.")
         note.setWordWrap(True)
         form = QFormLayout(self)
-        form.addRow("Company &name:", self.company_edit)
+        form.addRow("Compan&y name:", self.company_edit)
         form.addRow("Default &method:", self.method_combo)
         form.addRow("M&ode:", self.mode_combo)
         form.addRow("&Country code:", self.country_combo)
