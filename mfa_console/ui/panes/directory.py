@@ -12,6 +12,7 @@ from mfa_console.core.errors import ConsoleError, ValidationError
 from mfa_console.ui import messages
 from mfa_console.ui.dialogs.directory_test import DirectoryTestDialog, start_test
 from mfa_console.ui.panes.directory_tabs import AttributesTab, FiltersTab, SettingsTab
+from mfa_console.ui.sizing import scrolled
 from mfa_console.ui.tasks import Task
 
 
@@ -25,9 +26,10 @@ class DirectoryPane(QWidget):
         self.filters_tab = FiltersTab()
         self.attributes_tab = AttributesTab()
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.settings_tab, "Settings")
-        self.tabs.addTab(self.filters_tab, "Filters")
-        self.tabs.addTab(self.attributes_tab, "Attributes")
+        # Each tab scrolls: the pane fits a 1024x700 window whatever the tallest tab needs.
+        self.tabs.addTab(scrolled(self.settings_tab), "Settings")
+        self.tabs.addTab(scrolled(self.filters_tab), "Filters")
+        self.tabs.addTab(scrolled(self.attributes_tab), "Attributes")
         self._add_sync_tab()
         self.settings_tab.kind_changed.connect(self._on_settings_kind_changed)
         self.settings_tab.test_requested.connect(self._on_test_requested)
@@ -56,17 +58,26 @@ class DirectoryPane(QWidget):
         except ImportError:
             return
         self.sync_tab = SyncTab(self.services, self)
-        self.tabs.addTab(self.sync_tab, "Synchronization")
+        self.tabs.addTab(scrolled(self.sync_tab), "Synchronization")
 
     def show_tab(self, name: str) -> None:
         """Open a tab by name: "settings", "filters", "attributes" or "sync"."""
         tab = getattr(self, f"{name}_tab", None)
-        if tab is not None:
-            self.tabs.setCurrentWidget(tab)
+        index = self._tab_index(tab) if tab is not None else -1
+        if index >= 0:
+            self.tabs.setCurrentIndex(index)
+
+    def _tab_index(self, tab: QWidget) -> int:
+        """The index of ``tab`` (each tab page sits in its scroll area)."""
+        for index in range(self.tabs.count()):
+            page = self.tabs.widget(index)
+            if page is not None and (page is tab or page.isAncestorOf(tab)):
+                return index
+        return -1
 
     def _on_tabs_current_changed(self, _index: int) -> None:
         # Save / Revert belong to Settings, Filters and Attributes; other tabs apply their own.
-        own = self.tabs.currentWidget() in self._own_tabs
+        own = self.tabs.currentIndex() in [self._tab_index(tab) for tab in self._own_tabs]
         self.save_button.setVisible(own)
         self.revert_button.setVisible(own)
 

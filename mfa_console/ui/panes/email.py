@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from mfa_console.app import Services
 from mfa_console.ui.panes.email_content_tab import EmailContentTab
 from mfa_console.ui.panes.email_settings_tab import EmailSettingsTab
+from mfa_console.ui.sizing import scrolled
 
 
 class EmailPane(QWidget):
@@ -15,7 +16,7 @@ class EmailPane(QWidget):
         self.settings_tab = EmailSettingsTab(services)
         self.content_tab = EmailContentTab(services)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.settings_tab, "Email Settings")
+        self.tabs.addTab(scrolled(self.settings_tab), "Email Settings")
         self.tabs.addTab(self.content_tab, "Email Content")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Email</h2>"))

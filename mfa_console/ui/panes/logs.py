@@ -96,12 +96,17 @@ class LogsPane(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setDate(day)
-            edit.setEnabled(False)
+            edit.setVisible(False)  # shown for "Between dates" only: the row fits 1024 px
             edit.dateChanged.connect(self.apply_filter)
         self.actor_box, self.action_box = QComboBox(), QComboBox()
-        self.actor_box.setMinimumContentsLength(12)
-        self.action_box.setMinimumContentsLength(18)
+        # Sized by a number of characters, not by the longest name or action in the trail.
+        for box, length in ((self.actor_box, 12), (self.action_box, 18)):
+            box.setMinimumContentsLength(length)
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
         self.target_edit = QLineEdit()
+        self.target_edit.setMinimumWidth(120)
         self.target_edit.setPlaceholderText("Target contains...")
         self.target_edit.setClearButtonEnabled(True)
         self.range_box.currentIndexChanged.connect(self._on_range_changed)
@@ -121,6 +126,9 @@ class LogsPane(QWidget):
                 caption = QLabel(label)
                 caption.setBuddy(widget)
                 row.addWidget(caption)
+                if label == "to":
+                    self._to_label = caption
+                    caption.setVisible(False)
             row.addWidget(widget)
         row.addWidget(self.target_edit, 1)
         self._filters = row
@@ -183,7 +191,8 @@ class LogsPane(QWidget):
 
     def _on_range_changed(self, index: int) -> None:
         for edit in (self.since_edit, self.until_edit):
-            edit.setEnabled(index == BETWEEN)
+            edit.setVisible(index == BETWEEN)
+        self._to_label.setVisible(index == BETWEEN)
         self.apply_filter()
 
     def _on_target_changed(self, text: str) -> None:
