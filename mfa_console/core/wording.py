@@ -63,7 +63,7 @@ FIELD_LABELS = {
     "admin_addresses": "Administrators",
     "recipient": "Test recipient",
     # directory
-    "kind": "Directory",
+    "kind": "Kind",
     "servers": "Servers",
     "domain": "Domain",
     "dns_server": "DNS server",
@@ -215,9 +215,11 @@ def describe_change(before: dict[str, object] | None, after: dict[str, object] |
         old, new = old_values.get(key), new_values.get(key)
         label = field_label(key)
         if before is None:
-            parts.append(f"{label}: {_short(key, new)}")
+            if new not in (None, "", [], (), {}):  # a new record: only what was filled in
+                parts.append(f"{label}: {_short(key, new)}")
         elif after is None:
-            parts.append(f"{label} was {_short(key, old)}")
+            if old not in (None, "", [], (), {}):
+                parts.append(f"{label} was {_short(key, old)}")
         elif old != new:
             parts.append(f"{label}: {_short(key, old)} \u2192 {_short(key, new)}")
     return "; ".join(parts)

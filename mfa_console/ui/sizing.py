@@ -6,8 +6,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QHeaderView, QScrollArea, QTableView, QWidget
 
 
-def scrolled(page: QWidget) -> QScrollArea:
-    """``page`` in a frameless scroll area: a tall form scrolls rather than grow the window."""
+def scrolled(page: QWidget, *, keep_height: bool = False) -> QScrollArea:
+    """``page`` in a frameless scroll area: a tall form scrolls rather than grow the window.
+
+    ``keep_height``: the page never gets less than its natural height (wrapped labels, button
+    columns), so a short window scrolls it instead of squeezing it."""
+    if keep_height:
+        page.setMinimumHeight(page.sizeHint().height())
     area = QScrollArea()
     area.setWidget(page)
     area.setWidgetResizable(True)

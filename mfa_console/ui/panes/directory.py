@@ -58,7 +58,7 @@ class DirectoryPane(QWidget):
         except ImportError:
             return
         self.sync_tab = SyncTab(self.services, self)
-        self.tabs.addTab(scrolled(self.sync_tab), "Synchronization")
+        self.tabs.addTab(scrolled(self.sync_tab, keep_height=True), "Synchronization")
 
     def show_tab(self, name: str) -> None:
         """Open a tab by name: "settings", "filters", "attributes" or "sync"."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -121,8 +122,14 @@ class SyncTab(QWidget):
         self.items.setRootIsDecorated(False)
         self.items.setMinimumHeight(70)
         self.items.setHeaderLabels(list(ITEM_COLUMNS))
-        for column, width in enumerate((120, 290, 130, 200, 120)):
-            self.items.setColumnWidth(column, width)
+        # A short list: each column as wide as its header or its longest text, the
+        # distinguished name takes the rest and elides (full name in its tooltip).
+        header = self.items.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        self.items.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.items.itemSelectionChanged.connect(self._update_buttons)
         self.items.itemDoubleClicked.connect(lambda *_: self._on_edit_clicked())
         self.add_button = QPushButton("A&dd...")

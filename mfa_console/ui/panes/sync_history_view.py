@@ -63,6 +63,7 @@ class SyncHistoryView(QWidget):
             MESSAGE_COLUMN, QHeaderView.ResizeMode.Stretch
         )
         self.runs_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.runs_view.setWordWrap(False)  # one line per run; the whole message in its tooltip
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.runs_view)
         lower = QWidget()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -33,6 +33,7 @@ from mfa_console.core.wording import plural
 from mfa_console.ui import messages
 from mfa_console.ui.keyboard import search_keys
 from mfa_console.ui.models.user_table import COLUMNS, UserTableModel
+from mfa_console.ui.sizing import fit_columns
 from mfa_console.ui.tasks import Task, run_task
 
 SEARCH_DELAY_MS = 120
@@ -70,6 +71,7 @@ class UsersPane(QWidget):
         }
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
+        self._columns_fitted = False
         self.search = self._build_search()
         self.table = self._build_table()
         self.buttons = self._build_buttons()
@@ -349,6 +351,14 @@ class UsersPane(QWidget):
 
     def _on_task_done(self) -> None:
         self._task = None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._columns_fitted:
+            # Once, from the rows on screen (the model holds only fetched pages): long names
+            # get room, empty columns stay narrow; the administrator may resize them after.
+            self._columns_fitted = True
+            fit_columns(self.table, maximum=280)
 
     # Slots ---------------------------------------------------------------------------------
     def _on_search_timer_timeout(self) -> None:
