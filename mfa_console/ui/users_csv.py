@@ -60,9 +60,7 @@ def _on_imported(parent: QWidget, path: Path, report: ImportReport) -> None:
     )
     lines = [f"Line {line}: {reason}" for line, reason in report.rejected[:MAX_REASONS_SHOWN]]
     if len(report.rejected) > MAX_REASONS_SHOWN:
-        lines.append(
-            f"... and {len(report.rejected) - MAX_REASONS_SHOWN:,} more "
-            "(`mfa-console users import FILE --json` lists them all)."
-        )
+        more = len(report.rejected) - MAX_REASONS_SHOWN
+        lines.append(f"... and {plural(more, 'more row')}. Correct them and import the file again.")
     kind = messages.warning if report.rejected else messages.info
     kind(parent, "Import Users", text, "\n".join(lines))
