@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QSettings, QSize
-from PySide6.QtWidgets import QApplication, QTabWidget
+from PySide6.QtWidgets import QApplication, QLabel, QTabWidget
 from pytestqt.qtbot import QtBot
 
 from mfa_console.app import Services
@@ -56,3 +56,20 @@ def test_every_dialog_and_guided_page_fits_1024x700(
         )
         assert window.width() <= SMALL.width(), (window.windowTitle(), window.size())
         window.close()
+
+
+def test_add_user_keeps_its_width_while_typing(qtbot: QtBot, services: Services) -> None:
+    from mfa_console.ui.dialogs.user_edit import UserEditDialog
+
+    dialog = UserEditDialog(services, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    width = dialog.width()
+    qtbot.keyClicks(dialog.email, "not-an-address-" * 6)  # a long problem line under the field
+    qtbot.keyClicks(dialog.phone, "12")
+    assert dialog.width() == width
+    problem = dialog.findChild(QLabel, "problem-email")
+    assert problem is not None and problem.isVisible()
+    # Taller if need be, so the wrapped problem is not clipped (once the layout has settled).
+    qtbot.waitUntil(lambda: problem.height() >= problem.heightForWidth(problem.width()))
+    assert dialog.width() == width

@@ -331,6 +331,17 @@ class UserEditDialog(QDialog):
             f"{field_label(k)}: {v}" for k, v in problems.items() if k not in self._problem_labels
         ]
         ok.setToolTip("; ".join(unshown) if unshown else "")
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow taller when wrapped problem lines need it; the width never changes."""
+        layout = self.layout()
+        if layout is None or not layout.hasHeightForWidth():
+            return
+        layout.activate()
+        needed = layout.heightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def accept(self) -> None:
         self.revalidate()
