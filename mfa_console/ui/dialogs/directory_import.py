@@ -34,6 +34,7 @@ from mfa_console.core.wording import plural
 from mfa_console.ui import messages
 from mfa_console.ui.keyboard import search_keys
 from mfa_console.ui.models.directory_users import DirectoryUserModel
+from mfa_console.ui.sizing import fit_columns
 from mfa_console.ui.tasks import Task, run_task
 
 NODE = Qt.ItemDataRole.UserRole
@@ -214,7 +215,7 @@ class DirectoryImportDialog(QDialog):
             return  # a newer selection or search replaced this one
         users, truncated = found
         self.model.set_users(users)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         if truncated:
             self.status.setText(
                 f"The first {plural(len(users), 'user')} for {what} (the query size limit): "

@@ -21,6 +21,7 @@ from mfa_console.core.mail.outbox import OutboxEntry
 from mfa_console.core.mail.worker import SendReport
 from mfa_console.ui import messages
 from mfa_console.ui.models.outbox import OutboxTableModel
+from mfa_console.ui.sizing import fit_columns
 from mfa_console.ui.tasks import Task, run_task
 
 FILTERS = {
@@ -83,7 +84,7 @@ class OutboxDialog(QDialog):
     def refresh(self) -> None:
         states = FILTERS[self.filter.currentText()]
         self.model.set_entries(self._services.mail.outbox(states))
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         counts = self._services.mail.outbox_counts()
         waiting = sum(counts.get(s, 0) for s in ("queued", "sending"))
         self.summary.setText(
