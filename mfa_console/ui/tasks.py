@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from mfa_console.core.errors import CancelledError, ConsoleError
 from mfa_console.core.progress import CancelToken
@@ -244,6 +245,7 @@ class _TaskView(QObject):
         self._on_done_callback, self._recover = on_done, recover
         self.dialog: ProgressWindow | None = None
         self._last: tuple[int, int, str] = (0, -1, "")
+        self._outcome: tuple[str, object] = ("", None)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DIALOG_DELAY_MS)
@@ -290,7 +292,16 @@ class _TaskView(QObject):
             self.dialog.hide()
             self.dialog.deleteLater()
             self.dialog = None
-        QTimer.singleShot(0, self, lambda: self._present(kind, payload))
+        self._outcome = (kind, payload)
+        # A child timer: it goes with this view (and its parent), so nothing is shown for a
+        # window that was closed meanwhile.
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(self._on_present_timer_timeout)
+        timer.start(0)
+
+    def _on_present_timer_timeout(self) -> None:
+        self._present(*self._outcome)
 
     def _present(self, kind: str, payload: Any) -> None:
         try:
@@ -303,7 +314,8 @@ class _TaskView(QObject):
             _the_relay().showing.discard(self._task.task_id)
             self._task.presented = False
             self._task.finish()
-            self.deleteLater()
+            if isValid(self):  # the callback may have closed the parent, and this view with it
+                self.deleteLater()
 
     def _show_error(self, exc: BaseException) -> None:
         if not isinstance(exc, ConsoleError):
