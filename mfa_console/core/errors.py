@@ -33,7 +33,9 @@ class ValidationError(ConsoleError):
         super().__init__("; ".join(self.lines()))
 
     def label(self, field: str) -> str:
-        return self.labels.get(field, field)
+        from mfa_console.core.wording import field_label
+
+        return self.labels.get(field) or field_label(field)
 
     def lines(self) -> list[str]:
         """One "Label: reason" line per problem."""
@@ -80,3 +82,21 @@ class CancelledError(ConsoleError):
 
     def __init__(self, message: str = "Cancelled.") -> None:
         super().__init__(message)
+
+
+class FileAccessError(ConsoleError):
+    """A file chosen by the administrator cannot be read or written."""
+
+    @classmethod
+    def reading(cls, path: object, exc: OSError) -> FileAccessError:
+        return cls(
+            f"Cannot read {path}: {exc.strerror or exc}.",
+            hint="Check that the file exists and that you may read it.",
+        )
+
+    @classmethod
+    def writing(cls, path: object, exc: OSError) -> FileAccessError:
+        return cls(
+            f"Cannot write {path}: {exc.strerror or exc}.",
+            hint="Choose a folder you may write to.",
+        )

@@ -24,7 +24,9 @@ from mfa_console.core.db.base import utcnow
 from mfa_console.core.db.lease import lease_info
 from mfa_console.core.db.models import AuditRow, UserRow
 from mfa_console.core.errors import ConsoleError
+from mfa_console.core.service.heartbeat import HOW_TO_START
 from mfa_console.core.users.methods import METHODS
+from mfa_console.core.wording import plural
 
 if TYPE_CHECKING:
     from mfa_console.core.services import Services
@@ -116,7 +118,7 @@ def users_section(services: Services) -> StatusSection:
     total = sum(per_method.values())
     enabled = sum(int(e or 0) for _, _, e, _ in rows)
     no_phone = sum(int(n or 0) for _, _, _, n in rows)
-    lines = [f"{total:,} users: {enabled:,} enabled, {total - enabled:,} disabled."]
+    lines = [f"{plural(total, 'user')}: {enabled:,} enabled, {total - enabled:,} disabled."]
     if total:
         lines.append(
             ", ".join(f"{METHODS.get(m, m)} {per_method[m]:,}" for m in sorted(per_method))
@@ -147,13 +149,13 @@ def data_file_section(services: Services) -> StatusSection:
             p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists()
         )
     revision = db.schema_revision()
-    lines = [str(db.display_name), f"Size {sysinfo.human_bytes(size)}, schema {revision}."]
+    lines = [str(db.display_name), f"Size {sysinfo.human_bytes(size)}."]
     last = _last_audit(services, "backup.create")
     lines.append(f"Last backup: {last[0]:%Y-%m-%d %H:%M} UTC." if last else "No backup made yet.")
     schedule = services.settings.load(BackupScheduleSettings)
     due = next_due(schedule) if schedule.enabled else None
     lines.append(
-        f"Scheduled backups every {schedule.interval_hours} h into {schedule.folder}."
+        f"Scheduled backups every {plural(schedule.interval_hours, 'hour')} into {schedule.folder}."
         if due is not None
         else "Scheduled backups are off."
     )
@@ -177,7 +179,7 @@ def service_section(services: Services) -> StatusSection:
     running = info is not None and info.alive
     lines: tuple[str, ...]
     if info is None:
-        lines = ("The background service (mfa-console service) has never run on this data file.",)
+        lines = ("The background service has never run on this data file.",)
     elif running:
         lines = (
             f"Running on {info.host} (pid {info.pid}) as {info.actor}.",
@@ -188,9 +190,12 @@ def service_section(services: Services) -> StatusSection:
             "Not running.",
             f"Last heartbeat {info.renewed_at:%Y-%m-%d %H:%M:%S} UTC on {info.host}.",
         )
+    if not running:
+        lines = (*lines, HOW_TO_START)
     facts = {"running": running, "last_heartbeat": info.renewed_at.isoformat() if info else None}
     state = OK if running else WARNING
-    return StatusSection("service", "Background service", state, lines, "directory", facts)
+    # No pane runs the service: the lines say how to start it.
+    return StatusSection("service", "Background service", state, lines, None, facts)
 
 
 def recommended_memory_gb(users: int) -> int:
@@ -206,7 +211,7 @@ def sizing_section(services: Services) -> StatusSection:
     machine = sysinfo.total_memory()
     used = sysinfo.process_memory()
     lines = (
-        f"Guidance for {users:,} users: {needed} GB of memory.",
+        f"Guidance for {plural(users, 'user')}: {needed} GB of memory.",
         f"This machine: {sysinfo.human_bytes(machine)}.",
         f"This console uses {sysinfo.human_bytes(used)}.",
     )

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog
 from mfa_console.app import open_services
 from mfa_console.core.backup import SUFFIX, BackupResult, RestoreReport, default_name
 from mfa_console.core.backup.manifest import describe_secret
-from mfa_console.core.errors import ConsoleError
+from mfa_console.core.wording import plural
 from mfa_console.ui import messages
 from mfa_console.ui.panes.logs import open_log_folder
 from mfa_console.ui.tasks import Task, run_task
@@ -62,13 +62,6 @@ def _on_restore(window: MainWindow) -> None:
         restore_from(window, Path(name))
 
 
-def _failed(window: MainWindow, title: str):  # type: ignore[no-untyped-def]
-    def show(exc: BaseException) -> None:
-        messages.error(window, title, exc if isinstance(exc, ConsoleError) else str(exc))
-
-    return show
-
-
 def back_up_to(window: MainWindow, path: Path) -> Task:
     backup = window.services.backup
 
@@ -77,7 +70,7 @@ def back_up_to(window: MainWindow, path: Path) -> Task:
         messages.info(
             window,
             "Backup complete",
-            f"{manifest.user_count:,} users were backed up to {result.path}.",
+            f"{plural(manifest.user_count, 'user')} backed up to {result.path}.",
             _secrets_note("After a restore on another machine, enter again:", manifest.secrets),
         )
 
@@ -86,7 +79,8 @@ def back_up_to(window: MainWindow, path: Path) -> Task:
         lambda progress: backup.create(path, progress),
         title="Backing up the data file",
         on_done=done,
-        on_error=_failed(window, "Backup failed"),
+        error_title="Backup failed",
+        cancellable=True,
     )
 
 
@@ -106,11 +100,11 @@ def restore_from(window: MainWindow, path: Path) -> Task | None:
         window.replace_services(open_services(data))
         result = report.result
         text = (
-            f"{result.manifest.user_count:,} users were restored from {path.name} (made "
+            f"{plural(result.manifest.user_count, 'user')} restored from {path.name} (made "
             f"{result.manifest.created_at} on {result.manifest.host})."
         )
         if result.migrated:
-            text += f" The data was upgraded to schema {result.schema_after}."
+            text += " The data was upgraded to this version of MFA Console."
         detail = (
             f"The data file as it was before is kept in {result.safety_backup}."
             if (result.safety_backup)
@@ -124,7 +118,8 @@ def restore_from(window: MainWindow, path: Path) -> Task | None:
         lambda progress: backup.restore(path, progress),
         title="Restoring the data file",
         on_done=done,
-        on_error=_failed(window, "Restore failed"),
+        error_title="Restore failed",
+        cancellable=True,
     )
 
 

@@ -65,18 +65,21 @@ def launch(args: argparse.Namespace) -> int:
             messages.error(None, "Cannot open the data file", exc)
         return 1
     state = _ui_state(args.screenshot)
-    first = None
+    first = tab = None
     if args.screenshot and args.pane:
         from mfa_console.ui.panes.registry import pane_spec
 
+        name, _, tab = args.pane.partition("/")  # "directory/sync": a pane's tab
         try:
-            first = pane_spec(args.pane).key
+            first = pane_spec(name).key
         except KeyError as exc:
             print(f"mfa-console: {exc.args[0]}", file=sys.stderr)
             services.close()
             return 2
     window = MainWindow(services, state, first_pane=first)
     if args.screenshot:
+        if first and tab:
+            window.show_pane(f"{first}/{tab}")
         return _screenshot(app, window, args)
     from mfa_console.ui.wizards.first_run import FirstRun
 
@@ -114,6 +117,12 @@ def _screenshot(app, window, args: argparse.Namespace) -> int:  # type: ignore[n
     for _ in range(3):
         wait_for_tasks()  # panes that load off the GUI thread
         app.processEvents()
+    if (window.width(), window.height()) != (width, height):
+        print(
+            f"mfa-console: the window needs {window.width()}x{window.height()}, "
+            f"more than {width}x{height}",
+            file=sys.stderr,
+        )
     ok = window.grab().save(args.screenshot)
     window.close()
     window.services.close()

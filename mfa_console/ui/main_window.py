@@ -71,11 +71,17 @@ class MainWindow(QMainWindow):
         return nav
 
     def show_pane(self, key: str) -> QWidget:
-        """Show the pane ``key`` (building it on first use) and return it; the pane shown stays
-        when it has unsaved changes and the administrator cancels."""
+        """Show the pane ``key`` (building it on first use) and return it; ``pane/tab`` (e.g.
+        ``directory/sync``) also opens that tab of the pane. The pane shown stays when it has
+        unsaved changes and the administrator cancels."""
+        key, _, tab = key.partition("/")
         row = next(i for i, spec in enumerate(PANES) if spec.key == key)
         self._nav.setCurrentRow(row)
-        return self.pane(key)
+        pane = self.pane(key)
+        show_tab = getattr(pane, "show_tab", None)
+        if tab and show_tab is not None:
+            show_tab(tab)
+        return pane
 
     def pane(self, key: str) -> QWidget:
         if key not in self._panes:

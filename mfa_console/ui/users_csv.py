@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from mfa_console.app import Services
-from mfa_console.core.errors import ConsoleError
 from mfa_console.core.users.csvio import ImportReport, export_users, import_users
+from mfa_console.core.wording import plural
 from mfa_console.ui import messages
 from mfa_console.ui.tasks import Task, run_task
 
@@ -32,7 +32,8 @@ def start_import(parent: QWidget, services: Services, path: Path) -> Task:
         lambda progress: import_users(services.users, path, progress),
         title=f"Importing users from {path.name}...",
         on_done=lambda report: _on_imported(parent, path, report),
-        on_error=lambda exc: _show_error(parent, "Import Users", exc),
+        error_title="Import Users",
+        cancellable=True,
     )
 
 
@@ -42,9 +43,10 @@ def start_export(parent: QWidget, services: Services, path: Path) -> Task:
         lambda progress: export_users(services.users, path, progress),
         title=f"Exporting users to {path.name}...",
         on_done=lambda count: messages.info(
-            parent, "Export Users", f"Exported {count:,} users to {path}."
+            parent, "Export Users", f"Exported {plural(count, 'user')} to {path}."
         ),
-        on_error=lambda exc: _show_error(parent, "Export Users", exc),
+        error_title="Export Users",
+        cancellable=True,
     )
 
 
@@ -58,18 +60,7 @@ def _on_imported(parent: QWidget, path: Path, report: ImportReport) -> None:
     )
     lines = [f"Line {line}: {reason}" for line, reason in report.rejected[:MAX_REASONS_SHOWN]]
     if len(report.rejected) > MAX_REASONS_SHOWN:
-        lines.append(
-            f"... and {len(report.rejected) - MAX_REASONS_SHOWN:,} more "
-            "(`mfa-console users import FILE --json` lists them all)."
-        )
+        more = len(report.rejected) - MAX_REASONS_SHOWN
+        lines.append(f"... and {plural(more, 'more row')}. Correct them and import the file again.")
     kind = messages.warning if report.rejected else messages.info
     kind(parent, "Import Users", text, "\n".join(lines))
-
-
-def _show_error(parent: QWidget, title: str, exc: BaseException) -> None:
-    if isinstance(exc, ConsoleError):
-        messages.error(parent, title, exc)
-    elif isinstance(exc, OSError):
-        messages.error(parent, title, f"{exc.strerror or exc}: {exc.filename or ''}".strip())
-    else:
-        raise exc

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
+
 import pytest
 
 from mfa_console.app import Services
@@ -99,15 +102,36 @@ def test_untrusted_certificate_is_refused(
     assert services.activation.activate(creds.email, creds.password).activated
 
 
-def test_certificate_for_another_name_is_refused(
-    services: Services, activation_service: RunningService
-) -> None:
-    # The certificate names localhost and 127.0.0.1, not this alias.
-    client = ActivationClient(
-        f"https://127.0.0.2:{activation_service.port}", str(activation_service.ca_file), 5
-    )
-    with pytest.raises((e.CertificateNotTrustedError, e.ServiceUnreachableError)):
-        client.check("x@example.test", "x")
+def test_certificate_for_another_name_is_refused(tmp_path: Path) -> None:
+    """A trusted CA but a certificate for another name: refused as not trusted, naming the
+    certificate problem (not as an unreachable service)."""
+    import socket
+    import ssl
+    import threading
+
+    import trustme
+
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost").configure_cert(context)  # names localhost only, not 127.0.0.1
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection, contextlib.suppress(ssl.SSLError, OSError):
+            context.wrap_socket(connection, server_side=True).close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    client = ActivationClient(f"https://127.0.0.1:{port}", str(tmp_path / "ca.pem"), 5)
+    try:
+        with pytest.raises(e.CertificateNotTrustedError):
+            client.check("x@example.test", "x")
+    finally:
+        thread.join(5)
+        listener.close()
 
 
 def test_service_down_names_host_and_port(services: Services, free_port: int) -> None:
@@ -178,13 +202,14 @@ def test_server_activated_again_under_its_name_replaces_itself(
 
 
 def test_service_speaks_tls_only(activation_service: RunningService) -> None:
+    import http.client
     import ssl
-    import urllib.error
     import urllib.request
 
     context = ssl.create_default_context(cafile=str(activation_service.ca_file))
     with urllib.request.urlopen(f"{activation_service.url}/v1/health", context=context) as r:
         assert r.status == 200
     plain = f"http://localhost:{activation_service.port}/v1/health"
-    with pytest.raises((urllib.error.URLError, ConnectionError, OSError)):
+    # The TLS server answers plain HTTP by closing the connection: no HTTP reply at all.
+    with pytest.raises(http.client.RemoteDisconnected):
         urllib.request.urlopen(plain, timeout=5).read()

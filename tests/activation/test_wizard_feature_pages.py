@@ -1,5 +1,7 @@
-"""The directory and email steps embed the panes' forms: save and load round trip, the password
-kept in the keyring only."""
+"""The directory and email steps: save and load round trip.
+
+Both features are part of the console: an import error here is a bug and fails the test.
+"""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ def test_add_show_edit_disable_remove(data_file: Path) -> None:
 def test_invalid_input_exits_1_with_one_line_reason(data_file: Path) -> None:
     result = run(data_file, "users", "add", "x@example.com", "--phone", "12")
     assert result.returncode == 1
-    assert result.stderr.startswith("mfa-console: phone:") and "Traceback" not in result.stderr
+    assert result.stderr.startswith("mfa-console: Phone:") and "Traceback" not in result.stderr
 
 
 def test_usage_error_exits_2(data_file: Path) -> None:

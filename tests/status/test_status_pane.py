@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from PySide6.QtCore import QSettings, Qt
 
 from mfa_console.app import Services
@@ -61,7 +59,9 @@ def test_large_file_and_refresh(qtbot, large: Services) -> None:  # type: ignore
 
 
 def test_cards_link_to_their_panes(qtbot, small: Services, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    window = MainWindow(small, QSettings(os.devnull, QSettings.Format.IniFormat))
+    # Its own state file: Qt shares one cache per file name, and os.devnull's would carry the
+    # last pane of an earlier test.
+    window = MainWindow(small, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     window.show()
     assert window.current_pane_key == "status"  # the home page

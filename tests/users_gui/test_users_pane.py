@@ -76,17 +76,28 @@ def test_delete_asks_then_removes_and_keeps_a_selection(
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1)
     assert few_users.users.count() == (1, 1)
     assert pane.selected_users()[0].username == "carol@contoso.com"
-    assert pane.status.text().startswith("1 shown / 1 users / 1 enabled")
+    assert pane.status.text().startswith("1 shown / 1 user / 1 enabled")
 
 
 def test_remove_refused_keeps_users(qtbot, few_users: Services, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from mfa_console.ui import messages as module
+    from mfa_console.ui.tasks import wait_for_tasks
 
-    monkeypatch.setattr(module.MessageSink, "handler", staticmethod(lambda _p, _m: False))
+    asked: list[str] = []
+
+    def refuse(_parent: object, message: module.Message) -> bool:
+        asked.append(message.kind)
+        return False  # the administrator answers No
+
+    monkeypatch.setattr(module.MessageSink, "handler", staticmethod(refuse))
     pane = make_pane(qtbot, few_users)
     select(pane, "ann.smith@contoso.com")
     pane.remove_selected()
+    assert asked == ["question"]
+    assert not pane._busy()  # no removal started
+    assert wait_for_tasks(10)  # and had one started, it would have ended by now
     assert few_users.users.count()[0] == 3
+    assert pane.selected_users()[0].username == "ann.smith@contoso.com"
 
 
 def test_enable_and_disable_many(qtbot, many_users: Services) -> None:  # type: ignore[no-untyped-def]

@@ -140,7 +140,7 @@ class ActivationService:
         if not url:
             raise e.ActivationError(
                 "No activation service URL is set.",
-                hint="Enter it under Activation service (Activation pane), or pass --service.",
+                hint="Enter the activation service URL on the Activation pane.",
             )
         return ActivationClient(url, config.ca_file)
 

@@ -107,8 +107,7 @@ def connect(settings: DirectorySettings, password: str | None) -> DirectoryConne
     if settings.bind == "simple" and not password:
         raise DirectoryBindError(
             "No bind password is stored for the directory.",
-            hint="Enter the bind password in Directory Integration > Settings "
-            "(or `directory configure --password-stdin`).",
+            hint="Enter the bind password in Directory Integration > Settings.",
         )
     if settings.security == "none":
         log.warning("Directory connection without TLS: the bind password travels in clear text.")

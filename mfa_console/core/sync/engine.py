@@ -46,6 +46,7 @@ from mfa_console.core.sync.settings import SyncSettings
 from mfa_console.core.sync.source import DirectorySource
 from mfa_console.core.sync.writer import Destructive, RunWriter
 from mfa_console.core.text import printable
+from mfa_console.core.wording import plural
 
 if TYPE_CHECKING:
     from mfa_console.core.directory.records import DirectoryUser
@@ -274,7 +275,8 @@ class _Run:
         check_cancel(self.progress)
         writer.flush()
         self._keep_lease(force=True)
-        self.progress.report(len(self.seen), None, f"Synchronized {len(self.seen):,} users")
+        verb = "Compared" if self.dry_run else "Synchronized"
+        self.progress.report(len(self.seen), None, f"{verb} {plural(len(self.seen), 'user')}")
 
     def _keep_lease(self, force: bool = False) -> None:
         """Renew the lease after each batch, or every third of its lifetime while only reading."""

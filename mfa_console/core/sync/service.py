@@ -16,6 +16,7 @@ from mfa_console.core.email_queue import AdminNotice, EmailQueue
 from mfa_console.core.errors import ConsoleError, ValidationError
 from mfa_console.core.progress import Progress
 from mfa_console.core.secrets import SecretStore
+from mfa_console.core.service.heartbeat import ServiceState, service_state
 from mfa_console.core.settings import SettingsStore
 from mfa_console.core.sync import approval
 from mfa_console.core.sync.engine import SyncEngine
@@ -100,6 +101,10 @@ class SyncService:
         if last is None:
             return None
         return last.started_at + timedelta(minutes=settings.interval_minutes)
+
+    def background_service(self) -> ServiceState:
+        """Whether the background service that runs scheduled synchronizations is running."""
+        return service_state(self._db)
 
     def running_elsewhere(self) -> bool:
         info = lease_info(self._db, "sync")

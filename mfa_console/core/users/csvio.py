@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mfa_console.core.errors import ConsoleError
+from mfa_console.core.errors import ConsoleError, FileAccessError
 from mfa_console.core.progress import NullProgress, Progress, check_cancel
 from mfa_console.core.users.methods import LANGUAGE_FIELDS
 from mfa_console.core.users.records import User, UserInput
@@ -64,6 +64,8 @@ def export_users(users: UserService, path: Path, progress: Progress | None = Non
                     check_cancel(progress)
                     progress.report(count, total, f"Exported {count:,} of {total:,} users")
         temporary.replace(path)
+    except OSError as exc:
+        raise FileAccessError.writing(path, exc) from None
     finally:
         temporary.unlink(missing_ok=True)
     return count
@@ -81,6 +83,13 @@ def _export_row(user: User) -> dict[str, Any]:
 def import_users(users: UserService, path: Path, progress: Progress | None = None) -> ImportReport:
     """Import ``path``; rows are validated like Add User and written in batches."""
     progress = progress or NullProgress()
+    try:
+        return _import_file(users, path, progress)
+    except OSError as exc:
+        raise FileAccessError.reading(path, exc) from None
+
+
+def _import_file(users: UserService, path: Path, progress: Progress) -> ImportReport:
     report = ImportReport()
     size = max(path.stat().st_size, 1)
     with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as handle:

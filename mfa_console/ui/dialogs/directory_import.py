@@ -30,8 +30,11 @@ from mfa_console.core.directory import browse
 from mfa_console.core.directory.importer import ImportResult
 from mfa_console.core.directory.records import ContainerScope, DirectoryUser, GroupScope
 from mfa_console.core.errors import ConsoleError
+from mfa_console.core.wording import plural
 from mfa_console.ui import messages
+from mfa_console.ui.keyboard import search_keys
 from mfa_console.ui.models.directory_users import DirectoryUserModel
+from mfa_console.ui.sizing import fit_columns
 from mfa_console.ui.tasks import Task, run_task
 
 NODE = Qt.ItemDataRole.UserRole
@@ -51,7 +54,7 @@ class DirectoryImportDialog(QDialog):
         self.resize(980, 560)
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("Name, username or email (start of it)")
-        self.search_edit.returnPressed.connect(self._on_search_clicked)
+        search_keys(self.search_edit, self._on_search_clicked, clear_on_escape=False)
         self.search_button = QPushButton("&Search")
         self.search_button.clicked.connect(self._on_search_clicked)
         self.tree = QTreeWidget()
@@ -212,14 +215,16 @@ class DirectoryImportDialog(QDialog):
             return  # a newer selection or search replaced this one
         users, truncated = found
         self.model.set_users(users)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         if truncated:
             self.status.setText(
-                f"The first {len(users)} users for {what} (the query size limit): search to "
-                "narrow down, or raise the limit in Settings. Select the ones to import."
+                f"The first {plural(len(users), 'user')} for {what} (the query size limit): "
+                "search to narrow down, or raise the limit in Settings. Select the ones to import."
             )
         else:
-            self.status.setText(f"{len(users)} users for {what}. Select the ones to import.")
+            self.status.setText(
+                f"{plural(len(users), 'user')} for {what}. Select the ones to import."
+            )
 
     # --- import --------------------------------------------------------------------------
     def selected_users(self) -> list[DirectoryUser]:
@@ -236,8 +241,9 @@ class DirectoryImportDialog(QDialog):
         directory = self.directory
         self._run(
             lambda progress: directory.import_records(users, progress),
-            f"Importing {len(users)} users",
+            f"Importing {plural(len(users), 'user')}",
             self._on_import_done,
+            cancellable=True,
         )
 
     def _on_import_done(self, result: ImportResult) -> None:
@@ -249,13 +255,26 @@ class DirectoryImportDialog(QDialog):
         self.last_result = result
 
     # --- helpers -------------------------------------------------------------------------
-    def _run(self, work: Callable[[Any], Any], title: str, done: Callable[[Any], None]) -> None:
-        task = run_task(self, work, title=title, on_done=done, on_error=self._on_error)
+    def _run(
+        self,
+        work: Callable[[Any], Any],
+        title: str,
+        done: Callable[[Any], None],
+        *,
+        cancellable: bool = False,
+    ) -> None:
+        task = run_task(
+            self,
+            work,
+            title=title,
+            on_done=done,
+            error_title=self.windowTitle(),
+            cancellable=cancellable,
+        )
+        task.errored.connect(self._on_failed)
         self.tasks.append(task)
         task.done.connect(lambda: self.tasks.remove(task) if task in self.tasks else None)
 
-    def _on_error(self, exc: BaseException) -> None:
-        if not isinstance(exc, ConsoleError):
-            raise exc
-        self.status.setText(str(exc))
-        messages.error(self, self.windowTitle(), exc)
+    def _on_failed(self, exc: object) -> None:
+        if isinstance(exc, ConsoleError):
+            self.status.setText(exc.message)

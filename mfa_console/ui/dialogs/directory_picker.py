@@ -23,8 +23,6 @@ from PySide6.QtWidgets import (
 
 from mfa_console.app import Services
 from mfa_console.core.directory import browse
-from mfa_console.core.errors import ConsoleError
-from mfa_console.ui import messages
 from mfa_console.ui.tasks import Task, run_task
 
 DN_ROLE = Qt.ItemDataRole.UserRole
@@ -113,7 +111,7 @@ class DirectoryPickerDialog(QDialog):
             work,
             title="Reading the directory",
             on_done=lambda nodes: self._fill(item, nodes, not groups),
-            on_error=self._on_error,
+            error_title=self.windowTitle(),
         )
         self.tasks.append(task)
 
@@ -128,8 +126,3 @@ class DirectoryPickerDialog(QDialog):
 
     def _on_tree_current_changed(self, current: QTreeWidgetItem | None, _old: object) -> None:
         self._ok(bool(current is not None and current.data(0, DN_ROLE)))
-
-    def _on_error(self, exc: BaseException) -> None:
-        if not isinstance(exc, ConsoleError):
-            raise exc
-        messages.error(self, self.windowTitle(), exc)

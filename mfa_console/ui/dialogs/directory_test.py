@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.core.directory.probe import FAILED, OK, SKIPPED, ProbeReport
-from mfa_console.core.errors import ConsoleError
-from mfa_console.ui import messages
 from mfa_console.ui.tasks import Task, run_task
 
 if TYPE_CHECKING:
@@ -86,19 +84,13 @@ def start_test(
         shown(dialog)
         dialog.open()
 
-    def failed(exc: BaseException) -> None:
-        if not isinstance(exc, ConsoleError):
-            raise exc
-        messages.error(parent, "Directory Test", exc)
-
     button.setEnabled(False)
     task = run_task(
         parent,
         work,
         title="Testing the directory connection",
         on_done=done,
-        on_error=failed,
-        cancellable=False,
+        error_title="Directory Test",
     )
     task.done.connect(lambda: button.setEnabled(True))
     if passed is not None:

@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.app import Services
-from mfa_console.core.errors import ConsoleError
 from mfa_console.core.mail.outbox import OutboxEntry
 from mfa_console.core.mail.worker import SendReport
 from mfa_console.ui import messages
 from mfa_console.ui.models.outbox import OutboxTableModel
+from mfa_console.ui.sizing import fit_columns
 from mfa_console.ui.tasks import Task, run_task
 
 FILTERS = {
@@ -64,6 +64,7 @@ class OutboxDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(self._build_buttons())
         self.refresh()
+        self.view.setFocus()
 
     def _build_buttons(self) -> QDialogButtonBox:
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -83,7 +84,7 @@ class OutboxDialog(QDialog):
     def refresh(self) -> None:
         states = FILTERS[self.filter.currentText()]
         self.model.set_entries(self._services.mail.outbox(states))
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         counts = self._services.mail.outbox_counts()
         waiting = sum(counts.get(s, 0) for s in ("queued", "sending"))
         self.summary.setText(
@@ -147,8 +148,10 @@ class OutboxDialog(QDialog):
             lambda progress: self._services.mail.send_now(progress),
             title="Sending the outbox",
             on_done=self._on_send_done,
-            on_error=self._on_send_error,
+            error_title="Outbox not sent",
+            cancellable=True,
         )
+        self.task.errored.connect(self._on_send_failed)
 
     def _on_send_done(self, report: SendReport) -> None:
         self.send_button.setEnabled(True)
@@ -161,9 +164,6 @@ class OutboxDialog(QDialog):
         else:
             messages.info(self, "Outbox", text)
 
-    def _on_send_error(self, exc: BaseException) -> None:
+    def _on_send_failed(self, _exc: object) -> None:
         self.send_button.setEnabled(True)
         self.refresh()
-        if not isinstance(exc, ConsoleError):
-            raise exc
-        messages.error(self, "Outbox not sent", exc)

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 
 from mfa_console.app import Services
 from mfa_console.core.db.lease import LeaseHeldError
-from mfa_console.core.errors import ConsoleError
 from mfa_console.core.mail.service import UserPreview
 from mfa_console.core.mail.worker import SendReport
 from mfa_console.core.progress import CancelToken
+from mfa_console.core.wording import plural
 from mfa_console.ui import messages
 from mfa_console.ui.tasks import Task, run_task
 
@@ -58,7 +58,7 @@ class SendEmailDialog(QDialog):
         splitter.setSizes([300, 600])
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.send_button = self.buttons.addButton(
-            f"&Send to {len(self.sendable)} users", QDialogButtonBox.ButtonRole.AcceptRole
+            f"&Send to {plural(len(self.sendable), 'user')}", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.send_button.setEnabled(
             bool(self.sendable) and settings.send_to_users and settings.configured
@@ -147,8 +147,9 @@ class SendEmailDialog(QDialog):
                 return None  # another console or the service is sending: it sends these too
 
         self.task = run_task(
-            self, work, title="Sending email", on_done=self._on_sent, on_error=self._on_failed
+            self, work, title="Sending email", on_done=self._on_sent, error_title="Send Email"
         )
+        self.task.errored.connect(lambda _exc: self.send_button.setEnabled(True))
 
     def _on_sent(self, report: SendReport | None) -> None:
         if report is None:
@@ -168,9 +169,3 @@ class SendEmailDialog(QDialog):
         else:
             messages.info(self, "Send Email", text)
         self.accept()
-
-    def _on_failed(self, exc: BaseException) -> None:
-        self.send_button.setEnabled(True)
-        if not isinstance(exc, ConsoleError):
-            raise exc
-        messages.error(self, "Send Email", exc)

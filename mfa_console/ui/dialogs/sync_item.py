@@ -6,6 +6,7 @@ are validated by the core item (``SyncItem.validate``), never by the widgets.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -57,6 +58,7 @@ class SyncItemDialog(QDialog):
         layout.addLayout(self._buttons())
         self._load(item or SyncItem(scope="container", dn=""))
         self.resize(620, self.sizeHint().height())
+        self.dn.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # Tabs ---------------------------------------------------------------------------------
     def _settings_tab(self) -> QWidget:
@@ -232,14 +234,9 @@ class SyncItemDialog(QDialog):
             lambda _token: self.services.sync.check_item(value),
             title="Checking the directory",
             on_done=lambda warning: self._save(value, str(warning)),
-            on_error=self._on_check_failed,
+            error_title=self.windowTitle(),
         )
-
-    def _on_check_failed(self, exc: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        if not isinstance(exc, ConsoleError):
-            raise exc
-        messages.error(self, self.windowTitle(), exc)
+        self.checking.errored.connect(lambda _exc: self.save_button.setEnabled(True))
 
     def _save(self, value: SyncItem, warning: str) -> None:
         self.save_button.setEnabled(True)

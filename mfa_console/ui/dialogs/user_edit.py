@@ -9,6 +9,7 @@ A PIN is never shown back: a generated one is shown once, here, for the administ
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QLineEdit,
     QPushButton,
     QStyle,
@@ -33,8 +33,10 @@ from mfa_console.core.errors import ConsoleError, ValidationError
 from mfa_console.core.users import phones
 from mfa_console.core.users.methods import LANGUAGE_FIELDS, LANGUAGES, METHODS
 from mfa_console.core.users.records import User, UserInput
+from mfa_console.core.wording import field_label
 from mfa_console.ui import messages
 from mfa_console.ui.choices import fill_modes
+from mfa_console.ui.keyboard import fix_buddies
 
 LANGUAGE_LABELS = {
     "phone-call": "Phone call language:",
@@ -56,7 +58,8 @@ def country_combo(selected: int) -> QComboBox:
 
 def problem_label() -> QLabel:
     label = QLabel()
-    label.setStyleSheet(PROBLEM_STYLE)  # one line: the dialog widens rather than clip it
+    label.setStyleSheet(PROBLEM_STYLE)
+    label.setWordWrap(True)  # wraps under its field: the dialog keeps its width while typing
     label.hide()
     return label
 
@@ -111,7 +114,6 @@ class UserEditDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows with problems
         layout.addWidget(self.tabs)
         checks = QHBoxLayout()
         checks.addWidget(self.enabled)
@@ -122,6 +124,8 @@ class UserEditDialog(QDialog):
         self._load()
         self.revalidate()
         self.resize(560, self.sizeHint().height())
+        fix_buddies(self)
+        self.username.setFocus(Qt.FocusReason.OtherFocusReason)  # Ctrl+N, then type the name
 
     def _email_configured(self) -> bool:
         """As the original: the Send Email choice is shown only when email is set up."""
@@ -141,6 +145,7 @@ class UserEditDialog(QDialog):
         problem = problem_label()
         problem.setObjectName(f"problem-{key}")
         column.addWidget(problem)
+        box.setFocusProxy(widget)
         form.addRow(label, box)
         self._fields[key] = widget
         self._problem_labels[key] = problem
@@ -160,7 +165,7 @@ class UserEditDialog(QDialog):
         self.first_name = self._line(form, "&First name:", "first_name", 128)
         self.last_name = self._line(form, "&Last name:", "last_name", 128)
         self.email = self._line(form, "Email &address:", "email", 320)
-        self.user_group = self._line(form, "User &group:", "user_group", 128)
+        self.user_group = self._line(form, "User g&roup:", "user_group", 128)
         self.country = country_combo(self.company.default_country_code)
         self.country.currentIndexChanged.connect(self.revalidate)
         form.addRow("&Country code:", self.country)
@@ -182,7 +187,7 @@ class UserEditDialog(QDialog):
         for key, label in METHODS.items():
             self.method.addItem(label, key)
         self.method.currentIndexChanged.connect(self._on_method_changed)
-        self._row(form, "&Method:", "method", self.method)
+        self._row(form, "Met&hod:", "method", self.method)
         self.mode = QComboBox()
         self.mode.currentIndexChanged.connect(self.revalidate)
         self._row(form, "M&ode:", "mode", self.mode)
@@ -204,6 +209,7 @@ class UserEditDialog(QDialog):
         line.setContentsMargins(0, 0, 0, 0)
         line.addWidget(self.pin, 1)
         line.addWidget(self.generate)
+        row.setFocusProxy(self.pin)
         self._row(form, "P&IN:", "pin", row)
         self.confirm_pin = QLineEdit()
         self.confirm_pin.setEchoMode(QLineEdit.EchoMode.Password)
@@ -321,8 +327,21 @@ class UserEditDialog(QDialog):
             self.tabs.setTabIcon(tab, warning if flagged else QIcon())
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(not problems)
-        unshown = [f"{k}: {v}" for k, v in problems.items() if k not in self._problem_labels]
+        unshown = [
+            f"{field_label(k)}: {v}" for k, v in problems.items() if k not in self._problem_labels
+        ]
         ok.setToolTip("; ".join(unshown) if unshown else "")
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow taller when wrapped problem lines need it; the width never changes."""
+        layout = self.layout()
+        if layout is None or not layout.hasHeightForWidth():
+            return
+        layout.activate()
+        needed = layout.heightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def accept(self) -> None:
         self.revalidate()

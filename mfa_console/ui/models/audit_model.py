@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from mfa_console.core import auditlog
+from mfa_console.core import auditlog, wording
 from mfa_console.core.audit import AuditEntry
 from mfa_console.core.auditlog import AuditFilter, AuditLog
 
@@ -16,23 +15,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def describe_change(entry: AuditEntry) -> str:
-    """``field: before -> after`` for each changed field, short enough for a table cell."""
-    before, after = entry.before or {}, entry.after or {}
-    parts = []
-    for name in sorted(set(before) | set(after)):
-        old, new = before.get(name), after.get(name)
-        if entry.before is None:
-            parts.append(f"{name}={_short(new)}")
-        elif entry.after is None:
-            parts.append(f"{name} was {_short(old)}")
-        else:
-            parts.append(f"{name}: {_short(old)} \u2192 {_short(new)}")
-    return "; ".join(parts)
-
-
-def _short(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 40 else text[:39] + "\u2026"
+    """Each changed field by its label, ``before → after``, short enough for a table cell."""
+    return wording.describe_change(entry.before, entry.after)
 
 
 class AuditTableModel(QAbstractTableModel):
@@ -82,7 +66,11 @@ class AuditTableModel(QAbstractTableModel):
             return entry.at.strftime("%Y-%m-%d %H:%M:%S")
         if column == 4:
             return describe_change(entry)
-        return (entry.actor, entry.action, entry.target)[column - 1]
+        if column == 2:
+            return wording.action_label(entry.action)
+        if column == 3:
+            return wording.audit_target(entry.action, entry.target)
+        return entry.actor
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._more

@@ -25,7 +25,9 @@ RUN_COLUMNS = (
     "Unchanged",
     "Pending",
     "Errors",
+    "Message",
 )
+MESSAGE_COLUMN = len(RUN_COLUMNS) - 1
 _COUNT_KEYS = ("added", "updated", "disabled", "removed", "unchanged", "pending_approval", "errors")
 CHANGE_COLUMNS = ("Action", "Username", "Detail", "Directory ID")
 PAGE = 500
@@ -57,7 +59,7 @@ class SyncRunsModel(ColumnsTableModel):
             return _run_text(run, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return run.message or None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 5:
+        if role == Qt.ItemDataRole.TextAlignmentRole and 5 <= column < MESSAGE_COLUMN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -69,6 +71,8 @@ def _run_text(run: RunRecord, column: int) -> str:
         return f"{run.ended_at:%H:%M:%S}" if run.ended_at else ""
     if column <= 4:
         return (run.trigger, run.kind, run.status)[column - 2]
+    if column == MESSAGE_COLUMN:
+        return run.message.replace("\n", " ")
     return str(run.counts[_COUNT_KEYS[column - 5]])
 
 

@@ -150,10 +150,11 @@ class ActivationPane(QWidget):
         self._task = run_task(
             self,
             lambda progress: self._activation.check_credentials(email, password, progress),
-            title="Checking the activation credentials...",
+            title="Checking the activation credentials…",
             on_done=self._on_credentials_checked,
-            on_error=self._on_error,
+            error_title="Activation failed",
         )
+        self._task.errored.connect(self._on_failed)
 
     def _on_credentials_checked(self, check: CredentialCheck) -> None:
         self._dialog = ReplicationGroupDialog(check, default_server_name(), self)
@@ -170,10 +171,11 @@ class ActivationPane(QWidget):
             lambda progress: self._activation.activate(
                 email, password, join_group=join, server_name=name, progress=progress
             ),
-            title="Activating...",
+            title="Activating…",
             on_done=self._on_activated,
-            on_error=self._on_error,
+            error_title="Activation failed",
         )
+        self._task.errored.connect(self._on_failed)
 
     def _on_activated(self, status: ActivationStatus) -> None:
         self._busy(False)
@@ -186,11 +188,8 @@ class ActivationPane(QWidget):
             f"{ROLES.get(status.role, status.role).lower()} of {status.group_name}.",
         )
 
-    def _on_error(self, exc: BaseException) -> None:
+    def _on_failed(self, _exc: object) -> None:
         self._busy(False)
-        if not isinstance(exc, ConsoleError):
-            raise exc
-        messages.error(self, "Activation failed", exc)
 
     # Deactivate ----------------------------------------------------------------------------
     def _on_deactivate_clicked(self) -> None:
@@ -208,25 +207,26 @@ class ActivationPane(QWidget):
         self._task = run_task(
             self,
             lambda progress: self._activation.deactivate(local_only=local_only, progress=progress),
-            title="Deactivating...",
+            title="Deactivating…",
             on_done=lambda _result: self._on_deactivated(),
-            on_error=self._on_deactivate_error,
+            error_title="Deactivate",
+            recover=None if local_only else self._offer_local_deactivation,
         )
+        self._task.errored.connect(self._on_failed)
 
     def _on_deactivated(self) -> None:
         self._busy(False)
         self.refresh()
         messages.info(self, "Deactivate", "This server is deactivated. The console keeps working.")
 
-    def _on_deactivate_error(self, exc: BaseException) -> None:
-        self._busy(False)
-        offline = isinstance(exc, e.ServiceUnreachableError | e.CertificateNotTrustedError)
-        if offline and isinstance(exc, ConsoleError):
-            question = f"{exc.message}\n\nForget the activation on this server only?"
-            if messages.confirm(self, "Deactivate", question, exc.hint):
-                self._deactivate(local_only=True)
-            return
-        self._on_error(exc)
+    def _offer_local_deactivation(self, exc: ConsoleError) -> bool:
+        """The service cannot be reached: offer to forget the activation here only."""
+        if not isinstance(exc, e.ServiceUnreachableError | e.CertificateNotTrustedError):
+            return False
+        question = f"{exc.message}\n\nForget the activation on this server only?"
+        if messages.confirm(self, "Deactivate", question, exc.hint):
+            self._deactivate(local_only=True)
+        return True
 
     # Service settings ----------------------------------------------------------------------
     def _save_service(self) -> bool:

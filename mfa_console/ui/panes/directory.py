@@ -4,7 +4,7 @@ Save / Revert bar for the connection and the synchronization schedule."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from mfa_console.app import Services
 from mfa_console.ui import messages
@@ -12,6 +12,7 @@ from mfa_console.ui.dialogs.directory_test import DirectoryTestDialog, start_tes
 from mfa_console.ui.forms.directory_connection import DirectoryConnectionForm
 from mfa_console.ui.forms.save_bar import SaveBar
 from mfa_console.ui.panes.directory_tabs import AttributesTab, FiltersTab
+from mfa_console.ui.sizing import scrolled
 from mfa_console.ui.tasks import Task
 
 
@@ -30,9 +31,10 @@ class DirectoryPane(QWidget):
             self.form.add_part(part)
             self.form.watch(*part.inputs())
         self.tabs = QTabWidget()
-        self.tabs.addTab(_scrolled(self.form), "&Settings")
-        self.tabs.addTab(self.filters_tab, "F&ilters")
-        self.tabs.addTab(_scrolled(self.attributes_tab), "Attri&butes")
+        # Each tab scrolls: the pane fits a 1024x700 window whatever the tallest tab needs.
+        self.tabs.addTab(scrolled(self.form), "Settings")
+        self.tabs.addTab(scrolled(self.filters_tab), "Filters")
+        self.tabs.addTab(scrolled(self.attributes_tab), "Attributes")
         self.save_bar = SaveBar("Directory Integration", [self.form])
         self._add_sync_tab()
         self.form.test_requested.connect(self._on_test_requested)
@@ -50,8 +52,23 @@ class DirectoryPane(QWidget):
         except ImportError:
             return
         self.sync_tab = SyncTab(self.services, self)
-        self.tabs.addTab(self.sync_tab, "Sy&nchronization")
+        self.tabs.addTab(scrolled(self.sync_tab, keep_height=True), "Synchronization")
         self.save_bar.add_form(self.sync_tab.schedule)
+
+    def show_tab(self, name: str) -> None:
+        """Open a tab by name: "settings", "filters", "attributes" or "sync"."""
+        tab = getattr(self, f"{name}_tab", None)
+        index = self._tab_index(tab) if tab is not None else -1
+        if index >= 0:
+            self.tabs.setCurrentIndex(index)
+
+    def _tab_index(self, tab: QWidget) -> int:
+        """The index of ``tab`` (each tab page sits in its scroll area)."""
+        for index in range(self.tabs.count()):
+            page = self.tabs.widget(index)
+            if page is not None and (page is tab or page.isAncestorOf(tab)):
+                return index
+        return -1
 
     # --- load / save ---------------------------------------------------------------------
     def reload(self) -> None:
@@ -80,11 +97,3 @@ class DirectoryPane(QWidget):
 
     def _keep_dialog(self, dialog: DirectoryTestDialog) -> None:
         self.test_dialog = dialog
-
-
-def _scrolled(page: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidget(page)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    return area

@@ -4,6 +4,8 @@ prompt for held disables/removals, and the history of runs with their per-user c
 
 from __future__ import annotations
 
+import html
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -22,9 +25,12 @@ from PySide6.QtWidgets import (
 
 from mfa_console.app import Services
 from mfa_console.core.errors import ConsoleError
+from mfa_console.core.service.heartbeat import HOW_TO_START, ServiceState
+from mfa_console.core.sync.history import RunRecord
 from mfa_console.core.sync.items import EMAIL_POLICIES, ENABLE_POLICIES, ON_REMOVED, SyncItem
 from mfa_console.core.sync.results import RunResult
 from mfa_console.core.users.methods import METHODS
+from mfa_console.core.wording import plural
 from mfa_console.ui import messages
 from mfa_console.ui.dialogs.sync_item import SyncItemDialog
 from mfa_console.ui.forms.sync_schedule import SyncScheduleForm
@@ -79,8 +85,14 @@ class SyncTab(QWidget):
         self.items.setRootIsDecorated(False)
         self.items.setMinimumHeight(70)
         self.items.setHeaderLabels(list(ITEM_COLUMNS))
-        for column, width in enumerate((120, 290, 130, 200, 120)):
-            self.items.setColumnWidth(column, width)
+        # A short list: each column as wide as its header or its longest text, the
+        # distinguished name takes the rest and elides (full name in its tooltip).
+        header = self.items.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        self.items.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.items.itemSelectionChanged.connect(self._update_buttons)
         self.items.itemDoubleClicked.connect(lambda *_: self._on_edit_clicked())
         self.add_button = QPushButton("A&dd...")
@@ -153,29 +165,17 @@ class SyncTab(QWidget):
 
     def refresh_status(self) -> None:
         last = self.sync.history.last_run(completed=True)
-        next_run = self.sync.next_run()
-        parts = [
-            "Last run: never"
-            if last is None
-            else f"Last run: {last.started_at:%Y-%m-%d %H:%M} UTC, {last.kind}, {last.status} "
-            f"(added {last.counts['added']}, updated {last.counts['updated']}, disabled "
-            f"{last.counts['disabled']}, removed {last.counts['removed']}, errors "
-            f"{last.counts['errors']})",
-            f"Next run: {next_run:%Y-%m-%d %H:%M} UTC"
-            if next_run
-            else "Next run: "
-            + (
-                "at the next check of the service"
-                if self.schedule.enabled.isChecked()
-                else "not scheduled (synchronization is not enabled)"
-            ),
-        ]
-        self.status.setText(".  ".join(parts) + ".")
+        scheduled = self.sync.settings().enabled
+        service = self.sync.background_service() if scheduled else None
+        parts = [_last_run_text(last), _next_run_text(self.sync.next_run(), scheduled, service)]
+        if service is not None and not service.running:
+            parts.append(f"<b>{html.escape(service.summary())}</b> {html.escape(HOW_TO_START)}")
+        self.status.setText("<br>".join(parts))
         pending = self.sync.history.pending()
         self.banner.setVisible(bool(pending))
         self.banner_label.setText(
-            f"<b>{len(pending)} users</b> would be disabled or removed, more than the approval "
-            "threshold: nothing was done to them. Review the list and approve, or fix the "
+            f"<b>{plural(len(pending), 'user')}</b> would be disabled or removed, more than the "
+            "approval threshold: nothing was done to them. Review the list and approve, or fix the "
             "directory or the items and synchronize again."
         )
 
@@ -256,7 +256,12 @@ class SyncTab(QWidget):
 
         title = "Previewing the synchronization" if dry_run else "Synchronizing with the directory"
         self.task = run_task(
-            self, work, title=title, on_done=self._on_run_done, on_error=self._on_run_error
+            self,
+            work,
+            title=title,
+            on_done=self._on_run_done,
+            error_title="Preview Changes" if dry_run else "Synchronize Now",
+            cancellable=True,
         )
         self.task.done.connect(self._on_task_done)
         self._update_buttons()
@@ -279,11 +284,6 @@ class SyncTab(QWidget):
         elif result.counts.pending_approval:
             self._on_approve_clicked()
 
-    def _on_run_error(self, exc: BaseException) -> None:
-        if not isinstance(exc, ConsoleError):
-            raise exc
-        messages.error(self, "Synchronize Now", exc)
-
     def _on_approve_clicked(self) -> None:
         pending = self.sync.history.pending()
         if not pending:
@@ -295,7 +295,7 @@ class SyncTab(QWidget):
         if messages.confirm(
             self,
             "Approve Synchronization",
-            f"{len(pending)} users would be disabled or removed. Carry this out now?",
+            f"{plural(len(pending), 'user')} would be disabled or removed. Carry this out now?",
             "\n".join(lines),
         ):
             try:
@@ -324,8 +324,8 @@ def _summary(result: RunResult) -> str:
     c = result.counts
     return (
         f"A synchronization now would add {c.added}, update {c.updated}, disable {c.disabled} and "
-        f"remove {c.removed} users ({c.unchanged} unchanged, {c.pending_approval} held for "
-        f"approval, {c.errors} errors). Nothing was changed."
+        f"remove {c.removed} of the users ({c.unchanged} unchanged, {c.pending_approval} held "
+        f"for approval, {plural(c.errors, 'error')}). Nothing was changed."
         if result.ok
         else f"The preview failed: {result.message}"
     )
@@ -339,3 +339,28 @@ def _changes_text(result: RunResult) -> str:
     if len(result.changes) > 50:
         lines.append(f"... and {len(result.changes) - 50} more")
     return "\n".join(lines)
+
+
+def _last_run_text(last: RunRecord | None) -> str:
+    if last is None:
+        return "Last run: never."
+    c = last.counts
+    text = (
+        f"Last run: {last.started_at:%Y-%m-%d %H:%M} UTC, {last.kind}, {last.status} "
+        f"(added {c['added']}, updated {c['updated']}, disabled {c['disabled']}, "
+        f"removed {c['removed']}, {plural(c['errors'], 'error')})."
+    )
+    if last.status == "failed" and last.message:
+        text += f" {last.message}"
+    return html.escape(text)
+
+
+def _next_run_text(next_run: datetime | None, scheduled: bool, service: ServiceState | None) -> str:
+    if not scheduled:
+        return "Next run: not scheduled (synchronization is not enabled)."
+    if service is not None and not service.running:
+        when = f"due {next_run:%Y-%m-%d %H:%M} UTC" if next_run else "due now"
+        return f"Next run: {when}, when the background service runs."
+    if next_run is None:
+        return "Next run: at the background service's next check."
+    return f"Next run: {next_run:%Y-%m-%d %H:%M} UTC."

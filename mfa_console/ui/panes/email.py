@@ -9,6 +9,7 @@ from mfa_console.app import Services
 from mfa_console.ui.forms.save_bar import SaveBar
 from mfa_console.ui.panes.email_content_tab import EmailContentTab
 from mfa_console.ui.panes.email_settings_tab import EmailSettingsTab
+from mfa_console.ui.sizing import scrolled
 
 
 class EmailPane(QWidget):
@@ -17,8 +18,8 @@ class EmailPane(QWidget):
         self.settings_tab = EmailSettingsTab(services)
         self.content_tab = EmailContentTab(services)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.settings_tab, "Email &Settings")
-        self.tabs.addTab(self.content_tab, "Email &Content")
+        self.tabs.addTab(scrolled(self.settings_tab), "Email Settings")
+        self.tabs.addTab(self.content_tab, "Email Content")
         self.save_bar = SaveBar("Email", [self.settings_tab.form, self.content_tab])
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Email</h2>"))

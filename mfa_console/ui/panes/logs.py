@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QUrl
+from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,10 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.app import Services
-from mfa_console.core import paths
+from mfa_console.core import paths, wording
 from mfa_console.core.auditlog import AuditFilter
 from mfa_console.core.db.base import utcnow
-from mfa_console.core.errors import ConsoleError
 from mfa_console.ui import messages
 from mfa_console.ui.models.audit_model import AuditTableModel
 from mfa_console.ui.tasks import Task, run_task
@@ -97,12 +96,17 @@ class LogsPane(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setDate(day)
-            edit.setEnabled(False)
+            edit.setVisible(False)  # shown for "Between dates" only: the row fits 1024 px
             edit.dateChanged.connect(self.apply_filter)
         self.actor_box, self.action_box = QComboBox(), QComboBox()
-        self.actor_box.setMinimumContentsLength(12)
-        self.action_box.setMinimumContentsLength(18)
+        # Sized by a number of characters, not by the longest name or action in the trail.
+        for box, length in ((self.actor_box, 12), (self.action_box, 18)):
+            box.setMinimumContentsLength(length)
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
         self.target_edit = QLineEdit()
+        self.target_edit.setMinimumWidth(120)
         self.target_edit.setPlaceholderText("Target contains...")
         self.target_edit.setClearButtonEnabled(True)
         self.range_box.currentIndexChanged.connect(self._on_range_changed)
@@ -122,6 +126,9 @@ class LogsPane(QWidget):
                 caption = QLabel(label)
                 caption.setBuddy(widget)
                 row.addWidget(caption)
+                if label == "to":
+                    self._to_label = caption
+                    caption.setVisible(False)
             row.addWidget(widget)
         row.addWidget(self.target_edit, 1)
         self._filters = row
@@ -132,6 +139,8 @@ class LogsPane(QWidget):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAlternatingRowColors(True)
+        table.setWordWrap(False)  # one line per entry; the whole change is in the tooltip
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
         table.verticalHeader().hide()
         header = table.horizontalHeader()
         for column, width in enumerate((150, 110, 130, 200)):
@@ -184,7 +193,8 @@ class LogsPane(QWidget):
 
     def _on_range_changed(self, index: int) -> None:
         for edit in (self.since_edit, self.until_edit):
-            edit.setEnabled(index == BETWEEN)
+            edit.setVisible(index == BETWEEN)
+        self._to_label.setVisible(index == BETWEEN)
         self.apply_filter()
 
     def _on_target_changed(self, text: str) -> None:
@@ -205,17 +215,13 @@ class LogsPane(QWidget):
         def done(count: int) -> None:
             messages.info(self, "Export finished", f"{count:,} entries written to {path}.")
 
-        def failed(exc: BaseException) -> None:
-            messages.error(
-                self, "Export failed", exc if isinstance(exc, ConsoleError) else str(exc)
-            )
-
         task = run_task(
             self,
             lambda progress: log.export_csv(where, path, progress),
             title="Exporting the audit trail",
             on_done=done,
-            on_error=failed,
+            error_title="Export failed",
+            cancellable=True,
         )
         return task
 
@@ -226,7 +232,9 @@ def _kinds(actions: list[str]) -> list[tuple[str, str]]:
     kinds = sorted({a.split(".", 1)[0] for a in actions})
     for kind in kinds:
         items.append((f"{KIND_NAMES.get(kind, kind.capitalize())} (all)", f"{kind}."))
-        items.extend((f"    {a}", a) for a in actions if a.split(".", 1)[0] == kind)
+        items.extend(
+            (f"    {wording.action_label(a)}", a) for a in actions if a.split(".", 1)[0] == kind
+        )
     return items
 
 

@@ -77,11 +77,16 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+TAB_TITLES = {"sync": "Synchronization"}
+
+
 def _pane_title(key: str) -> str:
+    key, _, tab = key.partition("/")
     try:
-        return pane_spec(key).title
+        title = pane_spec(key).title
     except KeyError:
         return key
+    return f"{title} › {TAB_TITLES.get(tab, tab.capitalize())}" if tab else title
 
 
 def chart_series(sections: list[StatusSection]) -> tuple[ChartSeries, ...]:

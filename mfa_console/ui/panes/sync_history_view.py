@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mfa_console.core.errors import ConsoleError
-from mfa_console.core.sync.history import SyncHistory
+from mfa_console.core.errors import FileAccessError
+from mfa_console.core.sync.history import RunRecord, SyncHistory
+from mfa_console.core.wording import plural
 from mfa_console.ui import messages
-from mfa_console.ui.models.sync_history import SyncChangesModel, SyncRunsModel
+from mfa_console.ui.models.sync_history import MESSAGE_COLUMN, SyncChangesModel, SyncRunsModel
 from mfa_console.ui.tasks import Task, run_task
 
 
@@ -57,6 +58,12 @@ class SyncHistoryView(QWidget):
         self.export_button = QPushButton("E&xport CSV...")
         self.export_button.clicked.connect(self._on_export_clicked)
         self.changes_label = QLabel("Changes of the selected run:")
+        self.changes_label.setWordWrap(True)
+        self.runs_view.horizontalHeader().setSectionResizeMode(
+            MESSAGE_COLUMN, QHeaderView.ResizeMode.Stretch
+        )
+        self.runs_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.runs_view.setWordWrap(False)  # one line per run; the whole message in its tooltip
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.runs_view)
         lower = QWidget()
@@ -86,7 +93,8 @@ class SyncHistoryView(QWidget):
         run = self.runs.run(min(rows)) if rows else None
         self.changes.show_run(run.id if run else None)
         if run:
-            self.changes_label.setText(f"Changes of run #{run.id} ({run.status}):")
+            self.changes_label.setText(_changes_caption(run, self.changes.rowCount()))
+            self.changes_label.setToolTip(run.message)
 
     def _on_export_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -99,8 +107,11 @@ class SyncHistoryView(QWidget):
         history = self.history
 
         def work(_progress: Any) -> int:
-            with open(path, "w", newline="", encoding="utf-8") as handle:
-                return history.export_csv(handle)
+            try:
+                with open(path, "w", newline="", encoding="utf-8") as handle:
+                    return history.export_csv(handle)
+            except OSError as exc:
+                raise FileAccessError.writing(path, exc) from None
 
         self.task = run_task(
             self,
@@ -109,13 +120,21 @@ class SyncHistoryView(QWidget):
             on_done=lambda count: messages.info(
                 self, "Export CSV", f"Exported {count:,} changes to {path}."
             ),
-            on_error=self._on_error,
+            error_title="Export CSV",
         )
 
-    def _on_error(self, exc: BaseException) -> None:
-        if isinstance(exc, OSError):
-            messages.error(self, "Export CSV", f"Cannot write the file: {exc.strerror}.")
-            return
-        if not isinstance(exc, ConsoleError):
-            raise exc
-        messages.error(self, "Export CSV", exc)
+
+def _changes_caption(run: RunRecord, shown: int) -> str:
+    """What the changes list shows, and why it is empty when a failed run changed nobody."""
+    caption = f"Changes of run #{run.id} ({run.status}):"
+    if shown:
+        return caption
+    errors = run.counts.get("errors", 0)
+    if run.status == "failed":
+        return f"Run #{run.id} failed before it changed any user: {run.message}"
+    if errors:
+        return (
+            f"Run #{run.id} counted {plural(errors, 'error')} but recorded no change: "
+            f"{run.message or 'see the log folder (Help > Open Log Folder).'}"
+        )
+    return f"{caption} none."

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from mfa_console.app import Services
-from mfa_console.core.errors import ConsoleError
 from mfa_console.core.progress import Progress, check_cancel
 from mfa_console.core.users.records import User
+from mfa_console.core.wording import plural
 from mfa_console.ui import messages
+from mfa_console.ui.keyboard import search_keys
 from mfa_console.ui.models.user_table import COLUMNS, UserTableModel
+from mfa_console.ui.sizing import fit_columns
 from mfa_console.ui.tasks import Task, run_task
 
 SEARCH_DELAY_MS = 120
@@ -68,6 +70,7 @@ class UsersPane(QWidget):
         }
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
+        self._columns_fitted = False
         self.search = self._build_search()
         self.table = self._build_table()
         self.buttons = self._build_buttons()
@@ -92,7 +95,7 @@ class UsersPane(QWidget):
             "Search username, name, email or phone (Ctrl+F); 1-2 characters: start of username"
         )
         search.textChanged.connect(lambda _text: self._search_timer.start())
-        search.returnPressed.connect(self._on_search_return_pressed)
+        search_keys(search, self._on_search_return_pressed, clear_on_escape=True)
         return search
 
     def _build_table(self) -> QTableView:
@@ -329,18 +332,15 @@ class UsersPane(QWidget):
         for start in range(0, len(ids), BATCH):
             check_cancel(progress)
             done += fn(ids[start : start + BATCH])
-            progress.report(min(start + BATCH, len(ids)), len(ids), f"{done:,} users changed")
+            progress.report(
+                min(start + BATCH, len(ids)), len(ids), f"{plural(done, 'user')} changed"
+            )
         return done
 
     def _run(self, fn: Callable[[Progress], int], title: str, done: Callable[[int], None]) -> None:
-        def on_error(exc: BaseException) -> None:
-            self.refresh()
-            if isinstance(exc, ConsoleError):
-                messages.error(self, title, exc)
-            else:
-                raise exc
-
-        self._task = run_task(self, fn, title=title, on_done=done, on_error=on_error)
+        self._task = run_task(self, fn, title=title, on_done=done, cancellable=True)
+        # After a failure or a cancel, show what the batches already changed.
+        self._task.errored.connect(lambda _exc: self.refresh())
         self._task.cancelled.connect(lambda: self.refresh())
         self._task.done.connect(self._on_task_done)
 
@@ -349,6 +349,14 @@ class UsersPane(QWidget):
 
     def _on_task_done(self) -> None:
         self._task = None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._columns_fitted:
+            # Once, from the rows on screen (the model holds only fetched pages): long names
+            # get room, empty columns stay narrow; the administrator may resize them after.
+            self._columns_fitted = True
+            fit_columns(self.table, maximum=280)
 
     # Slots ---------------------------------------------------------------------------------
     def _on_search_timer_timeout(self) -> None:
@@ -414,7 +422,7 @@ class UsersPane(QWidget):
         total, enabled = self._totals
         shown = self.model.rowCount()
         self.status.setText(
-            f"{shown:,} shown / {total:,} users / {enabled:,} enabled"
+            f"{shown:,} shown / {plural(total, 'user')} / {enabled:,} enabled"
             + (f'  (search: "{self.model.filter_text}")' if self.model.filter_text else "")
         )
 
