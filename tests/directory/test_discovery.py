@@ -144,4 +144,5 @@ def test_cli_configures_a_domain_and_tests_it(
     assert stages[0]["name"] == "Domain controllers of example.test (DNS)"
     assert "ldaps://dc1.example.test:636" in stages[0]["detail"]
     missing = cli("directory", "configure", "--type", "ldap", "--base-dn", "dc=x,dc=test")
-    assert missing.returncode == 1 and "--server" in missing.stderr
+    assert missing.returncode == 1  # the same validation as the form, named by its labels
+    assert "Servers: enter at least one server" in missing.stderr
