@@ -1,4 +1,4 @@
-"""Keyboard helpers shared by panes and dialogs: label buddies that reach the input itself, and
+"""Keyboard support shared by panes and dialogs: label buddies that reach the input itself, and
 search fields where Enter searches and Escape clears."""
 
 from __future__ import annotations
