@@ -108,6 +108,13 @@ def run(argv: list[str]) -> int:
         # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        from mfa_console.core.diskfull import disk_full, is_full
+
+        if not is_full(exc):
+            raise
+        print(f"mfa-console: {disk_full(exc.filename or '')}", file=sys.stderr)
+        return 1
     finally:
         services.close()
 

@@ -62,3 +62,11 @@ class CancelledError(ConsoleError):
 
     def __init__(self, message: str = "Cancelled.") -> None:
         super().__init__(message)
+
+
+class DiskFullError(ConsoleError):
+    """A write failed because the disk (or the user's quota) is full; ``where`` says which."""
+
+    def __init__(self, message: str, *, where: str = "", hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.where = where

@@ -13,7 +13,7 @@ import logging.handlers
 import re
 from pathlib import Path
 
-from mfa_console.core import paths
+from mfa_console.core import fileperms, paths
 
 MAX_BYTES = 2 * 1024 * 1024
 BACKUP_COUNT = 5
@@ -34,6 +34,18 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotated log that only its owner (or the configured group: ``fileperms``) may read."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        path = Path(self.baseFilename)
+        try:
+            fileperms.create_file(path)
+        except FileExistsError:
+            fileperms.tighten(path)
+        return super()._open()
+
+
 def log_file(kind: str) -> Path:
     return paths.log_dir() / f"mfa-console-{kind}.log"
 
@@ -47,8 +59,9 @@ def setup_logging(kind: str = "gui", level: int = logging.INFO) -> Path | None:
         if getattr(handler, "mfa_console_log", None) == str(target):
             return target
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        fileperms.make_dirs(target.parent)
+        fileperms.tighten(target.parent)
+        handler = PrivateRotatingFileHandler(
             target, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
         )
     except OSError:
