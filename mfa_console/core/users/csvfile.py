@@ -92,7 +92,7 @@ class CsvRows:
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise _malformed(self.path, self._line_num() + 1, exc) from None
+                raise _malformed(self.path, line + 1, exc) from None
             except UnicodeDecodeError as exc:
                 raise _not_encoded(self.path, self._raw, exc, self.encoding) from None
             start, line = line + 1, self._line_num()
