@@ -18,6 +18,7 @@ from pathlib import Path
 
 from mfa_console.core.errors import DiskFullError
 
+NEARLY_FULL = 1 << 20
 _FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
@@ -27,6 +28,22 @@ def is_full(exc: BaseException) -> bool:
         return True
     code = getattr(exc, "sqlite_errorcode", None)
     return code is not None and code & 0xFF == sqlite3.SQLITE_FULL
+
+
+def nearly_full(where: str | os.PathLike[str]) -> bool:
+    """True when the disk holding ``where`` has (almost) no space left. SQLite reports some
+    failed writes (the ``-shm`` file, a read-only open of a WAL file) as a generic I/O error:
+    then the free space says whether the disk is the cause."""
+    folder = Path(where)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if folder.is_file():
+        folder = folder.parent
+    try:
+        stats = os.statvfs(folder)
+    except (OSError, AttributeError):  # AttributeError: no statvfs on Windows
+        return False
+    return stats.f_bavail * stats.f_frsize < NEARLY_FULL
 
 
 def disk_full(where: str | os.PathLike[str], done: str = "") -> DiskFullError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import re
+import sys
 from pathlib import Path
 
 from mfa_console.core import fileperms, paths
@@ -44,6 +45,16 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         except FileExistsError:
             fileperms.tighten(path)
         return super()._open()
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A full disk must not print a traceback on every line logged: the record is dropped
+        (what failed is reported by the operation itself, which also fails to write)."""
+        from mfa_console.core.diskfull import is_full
+
+        exc = sys.exc_info()[1]
+        if exc is not None and is_full(exc):
+            return
+        super().handleError(record)
 
 
 def log_file(kind: str) -> Path:

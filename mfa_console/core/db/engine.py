@@ -125,7 +125,7 @@ def _translated(orig: BaseException | None, name: str) -> ConsoleError | None:
     if code is None:
         return None
     base = code & 0xFF
-    if base == sqlite3.SQLITE_FULL:
+    if base == sqlite3.SQLITE_FULL or (base == sqlite3.SQLITE_IOERR and _disk_full_at(name)):
         from mfa_console.core.diskfull import disk_full
 
         return disk_full(name, "the change was not saved (the data file is unchanged)")
@@ -148,6 +148,12 @@ def _translated(orig: BaseException | None, name: str) -> ConsoleError | None:
             hint="Check that the file and its folder exist and that you may read and write them.",
         )
     return None
+
+
+def _disk_full_at(name: str) -> bool:
+    from mfa_console.core.diskfull import nearly_full
+
+    return "://" not in name and nearly_full(name)
 
 
 def open_database(data: str | os.PathLike[str] | None = None, *, upgrade: bool = True) -> Database:

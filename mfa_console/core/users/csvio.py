@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from mfa_console.core import diskfull
-from mfa_console.core.errors import CancelledError, ConsoleError
+from mfa_console.core.errors import CancelledError, ConsoleError, DiskFullError
 from mfa_console.core.progress import NullProgress, Progress, check_cancel
 from mfa_console.core.users import csvcheck, csvfile
 from mfa_console.core.users.methods import LANGUAGE_FIELDS
@@ -83,6 +83,8 @@ class ImportInterruptedError(ConsoleError):
             else "nothing was written"
         )
         reason = cause.message if isinstance(cause, ConsoleError) else str(cause)
+        if isinstance(cause, DiskFullError):
+            reason = f"the disk is full: cannot write {cause.where}"
         super().__init__(
             f"The import stopped: {reason.rstrip('.')}; {written}.",
             hint="Running the same import again is safe: it updates the users already imported.",
