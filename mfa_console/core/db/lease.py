@@ -78,10 +78,19 @@ class LeaseInfo:
 
 def holder_gone(info: LeaseInfo) -> bool:
     """True when the holder ran on this computer and its process no longer exists (same pid
-    with another start time counts as gone). The start time is the holder name's last part."""
+    with another start time counts as gone)."""
     parts = info.holder.split(":")
+    same = len(parts) > 3 and parts[1] == str(info.pid)
+    return processes.gone(info.host, info.pid, parts[3] if same else None)
+
+
+def holder_name_gone(holder: str) -> bool:
+    """``holder_gone`` for a holder name ``host:pid:nonce[:start time]`` (as sync runs keep)."""
+    parts = holder.split(":")
+    if len(parts) < 3 or not parts[1].isdigit():
+        return False
     started = parts[3] if len(parts) > 3 else None
-    return processes.gone(info.host, info.pid, started)
+    return processes.gone(parts[0], int(parts[1]), started)
 
 
 def _info(row: LeaseRow) -> LeaseInfo:
