@@ -3,16 +3,21 @@ run starts at once, and Status and the history say the killed run is no longer r
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from mfa_console.app import Services
+from mfa_console.app import Services, open_services
 from mfa_console.core.status import service_section
+from mfa_console.core.sync.items import SyncItem
 from mfa_console.core.sync.status import status_section
 from tests.backup.conftest import Actor
+from tests.faults.small_disk import mount_small_disk
+from tests.services.fixtures import TestCAs
 from tests.services.slapd import SlapdServer
-from tests.sync.conftest import AddItem
+from tests.sync.conftest import AddItem, configure_ldap
 
 USERS = 150
 
@@ -63,3 +68,36 @@ def test_a_killed_service_is_shown_as_not_running(services: Services, data_file:
     lease_holder.kill()
     assert not service_section(services).facts["running"]
     Lease(services.db, "service", timedelta(minutes=5)).acquire().release()  # free at once
+
+
+def test_a_sync_on_a_full_disk_says_so_and_the_next_run_completes(
+    tmp_path: Path, slapd: SlapdServer, test_cas: TestCAs, filled_ou: str
+) -> None:
+    for disk in mount_small_disk(tmp_path / "disk", "16m"):
+        data = disk.root / "console.db"
+        services = open_services(data)
+        try:
+            configure_ldap(services, slapd, test_cas)
+            services.sync.items.add(SyncItem(scope="container", dn=filled_ou))
+        finally:
+            services.close()
+        disk.fill(leave=150_000)
+        done = subprocess.run(
+            [sys.executable, "-m", "mfa_console", "--data", str(data), "sync", "run", "--full"],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 1
+        assert "Traceback" not in done.stderr
+        assert "the disk is full" in (done.stdout + done.stderr).lower(), done.stderr
+        assert str(data) in done.stdout + done.stderr
+        disk.free()
+        services = open_services(data)
+        try:
+            last = services.sync.history.last_run()
+            assert last is not None and last.status != "running"
+            assert last.counts["added"] == services.users.count()[0]  # what was really written
+            result = services.sync.run(full=True)
+            assert result.status == "succeeded", result.message
+            assert services.users.count()[0] == USERS
+        finally:
+            services.close()

@@ -128,7 +128,7 @@ def _translated(orig: BaseException | None, name: str) -> ConsoleError | None:
     if base == sqlite3.SQLITE_FULL or (base == sqlite3.SQLITE_IOERR and _disk_full_at(name)):
         from mfa_console.core.diskfull import disk_full
 
-        return disk_full(name, "the change was not saved (the data file is unchanged)")
+        return disk_full(name, "the change was not saved")
     if base in _LOCKED_CODES:
         return DataFileLockedError(
             f"The data file {name} is locked by another program (waited "
