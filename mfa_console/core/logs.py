@@ -71,7 +71,7 @@ def setup_logging(kind: str = "gui", level: int = logging.INFO) -> Path | None:
             return target
     try:
         fileperms.make_dirs(target.parent)
-        fileperms.tighten(target.parent)
+        fileperms.tighten_all([target.parent, *target.parent.glob(f"{target.name}*")])
         handler = PrivateRotatingFileHandler(
             target, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
         )

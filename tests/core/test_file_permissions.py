@@ -155,3 +155,36 @@ def _status_as_nobody(path: Path) -> dict[str, object]:
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     return dict(json.loads(data))
+
+
+def test_older_backups_and_logs_are_tightened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mfa_console.core.backup.schedule import prune
+
+    path = tmp_path / "console.db"
+    open_services(path).close()
+    folder = tmp_path / "scheduled"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    old = create_backup(path, folder / "scheduled-20240101-000000.mfabackup").path
+    os.chmod(old, 0o644)
+    prune(folder, 7)
+    assert (_mode(folder), _mode(old)) == (0o700, 0o600)
+    logs_dir = tmp_path / "logs"
+    logs_dir.mkdir()
+    os.chmod(logs_dir, 0o755)
+    rotated = logs_dir / "mfa-console-permtest.log.1"
+    rotated.write_text("old line\n")
+    os.chmod(rotated, 0o644)
+    monkeypatch.setenv("MFA_CONSOLE_LOG_DIR", str(logs_dir))
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        logs.setup_logging("permtest")
+        assert (_mode(logs_dir), _mode(rotated)) == (0o700, 0o600)
+    finally:
+        for handler in root.handlers[:]:
+            if handler not in before:
+                root.removeHandler(handler)
+                handler.close()

@@ -94,9 +94,12 @@ def run_scheduled_backup_if_due(
 def prune(folder: Path, keep: int, prefix: str = PREFIX) -> list[Path]:
     """Delete backups named ``prefix-*`` beyond the newest ``keep``, and the partial files of
     backups whose process is gone."""
-    removed = scheduled_backups(folder, prefix)[keep:]
+    found = scheduled_backups(folder, prefix)
+    removed = found[keep:]
     files.remove_quietly(removed)
     files.remove_leftovers(folder, "partial")
+    for problem in fileperms.tighten_all([folder, *found[:keep]]):  # made by an older version
+        log.warning("%s", problem)
     return removed
 
 
