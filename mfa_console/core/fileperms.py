@@ -32,7 +32,7 @@ from pathlib import Path
 
 SERVICE_ACCOUNT_ENV = "MFA_CONSOLE_SERVICE_ACCOUNT"
 PRIVATE_FILE, SHARED_FILE = 0o600, 0o660
-PRIVATE_DIR, SHARED_DIR = 0o700, 0o2770
+PRIVATE_DIR = 0o700
 _WINDOWS = sys.platform == "win32"
 
 
@@ -70,13 +70,26 @@ def make_dirs(folder: Path) -> None:
         missing.append(current)
         current = current.parent
     for path in reversed(missing):
-        mode = SHARED_DIR if shared(path.parent) else PRIVATE_DIR
-        with contextlib.suppress(FileExistsError):
-            path.mkdir(mode=mode & 0o777)
-            if _WINDOWS:
-                _windows_acl(path)
-            else:
-                os.chmod(path, mode)
+        group = shared(path.parent)
+        try:
+            path.mkdir(mode=0o770 if group else 0o700)
+        except FileExistsError:
+            continue
+        if _WINDOWS:
+            _windows_acl(path)
+        else:
+            _set_dir_mode(path, group)
+
+
+def _set_dir_mode(path: Path, group: bool) -> None:
+    """0700, or 0770 keeping the setgid bit the folder inherited (Linux gives it to folders made
+    in a setgid folder). A chmod refused (a sandbox forbidding setgid modes) is left to
+    ``tighten`` to report."""
+    current = stat.S_IMODE(path.stat().st_mode)
+    want = ((current | 0o770) & ~0o007) if group else PRIVATE_DIR
+    if want != current:
+        with contextlib.suppress(PermissionError):
+            os.chmod(path, want)
 
 
 def tighten(path: Path) -> str | None:

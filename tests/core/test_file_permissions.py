@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from mfa_console.app import open_services
-from mfa_console.core import logs
+from mfa_console.core import fileperms, logs
 from mfa_console.core.backup import create_backup
 from mfa_console.core.db import open_database
 from mfa_console.core.errors import DataFileError
@@ -83,11 +83,12 @@ def test_a_setgid_folder_shares_the_files_with_its_group(tmp_path: Path) -> None
             info = (folder / name).stat()
             assert stat.S_IMODE(info.st_mode) == 0o660, name
             assert info.st_gid == group, name
-        backups = folder / "backups"
         result = create_backup(path, folder / "b.mfabackup")
         assert _mode(result.path) == 0o660
         assert result.path.stat().st_gid == group
-        assert not backups.exists()
+        fileperms.make_dirs(folder / "backups" / "deeper")
+        for sub in (folder / "backups", folder / "backups" / "deeper"):
+            assert (_mode(sub), sub.stat().st_gid) == (0o2770, group)
     finally:
         services.close()
 
