@@ -11,6 +11,7 @@ import errno
 import os
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,7 @@ class SmallDisk:
         self.filler.unlink(missing_ok=True)
 
 
+@contextmanager
 def mount_small_disk(where: Path, size: str = "8m") -> Iterator[SmallDisk]:
     where.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
@@ -57,4 +59,5 @@ def mount_small_disk(where: Path, size: str = "8m") -> Iterator[SmallDisk]:
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
-    yield from mount_small_disk(tmp_path / "disk")
+    with mount_small_disk(tmp_path / "disk") as disk:
+        yield disk

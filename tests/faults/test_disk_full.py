@@ -47,7 +47,7 @@ def _csv(path: Path, count: int) -> Path:
 
 
 def test_users_import_on_a_full_disk(tmp_path: Path) -> None:
-    for small_disk in mount_small_disk(tmp_path / "disk", "32m"):
+    with mount_small_disk(tmp_path / "disk", "32m") as small_disk:
         _import_on_a_full_disk(small_disk, tmp_path)
 
 

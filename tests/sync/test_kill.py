@@ -73,7 +73,7 @@ def test_a_killed_service_is_shown_as_not_running(services: Services, data_file:
 def test_a_sync_on_a_full_disk_says_so_and_the_next_run_completes(
     tmp_path: Path, slapd: SlapdServer, test_cas: TestCAs, filled_ou: str
 ) -> None:
-    for disk in mount_small_disk(tmp_path / "disk", "16m"):
+    with mount_small_disk(tmp_path / "disk", "16m") as disk:
         data = disk.root / "console.db"
         services = open_services(data)
         try:
