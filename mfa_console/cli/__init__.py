@@ -15,7 +15,7 @@ import sys
 from types import ModuleType
 
 from mfa_console import __version__
-from mfa_console.core.errors import ConsoleError, DataFileLockedError
+from mfa_console.core.errors import ConsoleError, DataFileLockedError, DiskFullError
 
 _SHARED = {"output"}
 
@@ -88,7 +88,7 @@ def run(argv: list[str]) -> int:
         services = open_services(args.data)
     except ConsoleError as exc:
         unopenable = getattr(args, "func_unopenable", None)  # e.g. restore over a damaged file
-        if unopenable is None or isinstance(exc, DataFileLockedError):
+        if unopenable is None or isinstance(exc, DataFileLockedError | DiskFullError):
             print(f"mfa-console: {exc}", file=sys.stderr)
             return 1
         try:

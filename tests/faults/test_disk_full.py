@@ -140,3 +140,32 @@ def test_a_full_log_disk_does_not_break_commands(small_disk: SmallDisk, tmp_path
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
     assert "Logging error" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_restore_on_a_full_disk_changes_nothing(small_disk: SmallDisk, tmp_path: Path) -> None:
+    from mfa_console.core.backup import create_backup
+
+    other = tmp_path / "other.db"
+    services = open_services(other)
+    try:
+        from mfa_console.core.users.csvio import import_users
+
+        import_users(services.users, _csv(tmp_path / "in.csv", 300))
+    finally:
+        services.close()
+    backup = create_backup(other, tmp_path / "b.mfabackup").path
+    data = small_disk.root / "console.db"
+    open_services(data).close()
+    small_disk.fill(leave=64_000)
+    line = _one_line_disk_full(cli(data, "backup", "restore", str(backup)), small_disk.root)
+    assert "the restore did not start" in line or "Safety backup" in line or "disk is full" in line
+    assert _integrity(data) == "ok"
+    services = open_services(data)
+    try:
+        assert services.users.count()[0] == 0  # the data file as it was
+    finally:
+        services.close()
+    assert [p.name for p in small_disk.root.iterdir() if p.name.startswith(".")] == [".filler"]
+    small_disk.free()
+    done = cli(data, "backup", "restore", str(backup))
+    assert done.returncode == 0, done.stderr

@@ -37,6 +37,7 @@ def test_the_disk_fills_up_during_a_batch(tmp_path: Path, smtpd: SmtpServer) -> 
         finally:
             services.close()
         capture = smtpd.capture
+
         def fill_after_the_fourth(count: int) -> None:
             if count == 4:
                 disk.fill()
