@@ -194,6 +194,7 @@ def _swap_in(staged: Path, target: Path, progress: Progress) -> Path | None:
     if target.exists():
         kept = target.with_name(f"{target.name}.replaced-{datetime.now(UTC):%Y%m%d-%H%M%S}")
         _link_or_copy(target, kept)
+        fileperms.tighten(kept)
         for companion, suffix in ((wal, "-wal"), (journal, "-journal")):
             if companion.exists():
                 os.replace(companion, kept.with_name(kept.name + suffix))
