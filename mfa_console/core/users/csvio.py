@@ -144,10 +144,15 @@ def import_users(
     refused = {line for line, _ in report.rejected}
     try:
         _apply_file(users, path, encoding, progress, refused, report)
-    except BaseException as exc:
+    except (ConsoleError, OSError, KeyboardInterrupt) as exc:
         if report.last_line == 0 and isinstance(exc, CancelledError):
             raise
+        if isinstance(exc, OSError) and diskfull.is_full(exc):
+            exc = diskfull.disk_full(exc.filename or path)
         raise ImportInterruptedError(exc, report) from exc
+    except BaseException as exc:  # a bug: its traceback, and what was written before it
+        exc.add_note(f"The import wrote lines 2 to {report.last_line} of {path} before this.")
+        raise
     return report
 
 
