@@ -41,8 +41,12 @@ class BackupResult:
         return {"file": str(self.path), **self.manifest.to_json()}
 
 
-def default_name(now: datetime | None = None, prefix: str = "mfa-console") -> str:
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+def default_name(
+    now: datetime | None = None, prefix: str = "mfa-console", *, precise: bool = False
+) -> str:
+    """``prefix-YYYYmmdd-HHMMSS.mfabackup`` (UTC; with microseconds when ``precise``: two
+    backups made within one second must not share a name)."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S-%f" if precise else "%Y%m%d-%H%M%S")
     return f"{prefix}-{stamp}{SUFFIX}"
 
 

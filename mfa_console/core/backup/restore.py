@@ -164,7 +164,8 @@ def _copy_into(
     with Lease(db, RESTORE_LEASE, LEASE_TTL):
         ensure_no_sync(db)
         fileperms.make_dirs(safety_dir)
-        name = safety_dir / default_name(prefix=SAFETY_PREFIX)
+        # Precise: two restores within one second must not overwrite one safety backup.
+        name = safety_dir / default_name(prefix=SAFETY_PREFIX, precise=True)
         safety = create_backup(target, name, progress=Prefixed(progress, "Safety backup: ")).path
         _prune_safety_backups(db, safety_dir)
         with translate_errors(str(target)):
