@@ -18,7 +18,7 @@ import sys
 from types import ModuleType
 
 from mfa_console import __version__
-from mfa_console.core.errors import ConsoleError, DataFileLockedError
+from mfa_console.core.errors import ConsoleError, DataFileLockedError, DiskFullError
 from mfa_console.core.text import printable
 
 _SHARED = {"output"}
@@ -101,7 +101,7 @@ def run_command(args: argparse.Namespace) -> int:
         services = open_services(args.data)
     except ConsoleError as exc:
         unopenable = getattr(args, "func_unopenable", None)  # e.g. restore over a damaged file
-        if unopenable is None or isinstance(exc, DataFileLockedError):
+        if unopenable is None or isinstance(exc, DataFileLockedError | DiskFullError):
             print(f"mfa-console: {printable(str(exc))}", file=sys.stderr)
             return 1
         try:
@@ -121,6 +121,13 @@ def run_command(args: argparse.Namespace) -> int:
         # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        from mfa_console.core.diskfull import disk_full, is_full
+
+        if not is_full(exc):
+            raise
+        print(f"mfa-console: {disk_full(exc.filename or '')}", file=sys.stderr)
+        return 1
     finally:
         services.close()
 

@@ -278,7 +278,9 @@ def _export(services: Services, target: str) -> int:
     if target == "-":
         services.sync.history.export_csv(sys.stdout)
         return 0
-    with open(target, "w", newline="", encoding="utf-8") as handle:
+    from mfa_console.core.diskfull import reported
+
+    with reported(target), open(target, "w", newline="", encoding="utf-8") as handle:
         count = services.sync.history.export_csv(handle)
     print(f"Exported {count} changes to {target}.")
     return 0

@@ -47,6 +47,18 @@ def register(sub: Any) -> None:
 
     importing = users.add_parser("import", help="import users from a CSV file")
     importing.add_argument("file", type=Path)
+    importing.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the valid rows and report the refused ones (default: import nothing if "
+        "any row is refused)",
+    )
+    importing.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the file's encoding when it is not UTF-8 or UTF-16 (e.g. cp1252 for Excel on "
+        "Windows)",
+    )
     add_json_flag(importing)
     importing.set_defaults(func=_import)
     exporting = users.add_parser("export", help="export all users to a CSV file")
@@ -164,19 +176,28 @@ def _set_enabled(args: argparse.Namespace, services: Services, enabled: bool) ->
 
 
 def _import(args: argparse.Namespace, services: Services) -> int:
-    from mfa_console.core.users.csvio import import_users
+    from mfa_console.core.users.csvio import ImportInterruptedError, import_users
 
     if not args.file.is_file():
         raise ConsoleError(f"There is no file {args.file}.")
-    report = import_users(services.users, args.file)
+    try:
+        report = import_users(
+            services.users, args.file, skip_invalid=args.skip_invalid, encoding=args.encoding
+        )
+    except ImportInterruptedError as exc:
+        if args.json:
+            print_json(exc.report.to_json())
+        raise
     if args.json:
         print_json(report.to_json())
     else:
-        print(f"{report.created} created, {report.updated} updated, "
-              f"{len(report.rejected)} rejected.")  # fmt: skip
+        print(report.summary().rstrip(".") + ".")
         for line, reason in report.rejected:
             print(f"line {line}: {printable(reason)}", file=sys.stderr)
-    return 0
+        if not report.applied:
+            print("Correct those rows, or pass --skip-invalid to import the others.",
+                  file=sys.stderr)  # fmt: skip
+    return 0 if report.applied else 1
 
 
 def _export(args: argparse.Namespace, services: Services) -> int:

@@ -138,6 +138,9 @@ def export_csv(
                     check_cancel(progress)
         os.replace(partial, path)
     except OSError as exc:
+        from mfa_console.core.diskfull import raise_if_full
+
+        raise_if_full(exc, path)
         raise ConsoleError(
             f"Cannot write {path}: {exc.strerror or exc}.",
             hint="Choose a folder you may write to.",

@@ -100,3 +100,11 @@ class FileAccessError(ConsoleError):
             f"Cannot write {path}: {exc.strerror or exc}.",
             hint="Choose a folder you may write to.",
         )
+
+
+class DiskFullError(ConsoleError):
+    """A write failed because the disk (or the user's quota) is full; ``where`` says which."""
+
+    def __init__(self, message: str, *, where: str = "", hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.where = where

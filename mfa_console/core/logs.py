@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import re
+import sys
 from pathlib import Path
 
-from mfa_console.core import paths
+from mfa_console.core import fileperms, paths
 
 MAX_BYTES = 2 * 1024 * 1024
 BACKUP_COUNT = 5
@@ -34,6 +35,28 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotated log that only its owner (or the configured group: ``fileperms``) may read."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        path = Path(self.baseFilename)
+        try:
+            fileperms.create_file(path)
+        except FileExistsError:
+            fileperms.tighten(path)
+        return super()._open()
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A full disk must not print a traceback on every line logged: the record is dropped
+        (what failed is reported by the operation itself, which also fails to write)."""
+        from mfa_console.core.diskfull import is_full
+
+        exc = sys.exc_info()[1]
+        if exc is not None and is_full(exc):
+            return
+        super().handleError(record)
+
+
 def log_file(kind: str) -> Path:
     return paths.log_dir() / f"mfa-console-{kind}.log"
 
@@ -47,8 +70,9 @@ def setup_logging(kind: str = "gui", level: int = logging.INFO) -> Path | None:
         if getattr(handler, "mfa_console_log", None) == str(target):
             return target
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        fileperms.make_dirs(target.parent)
+        fileperms.tighten_all([target.parent, *target.parent.glob(f"{target.name}*")])
+        handler = PrivateRotatingFileHandler(
             target, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
         )
     except OSError:

@@ -171,6 +171,10 @@ def data_file_section(services: Services) -> StatusSection:
     if restoring:
         lines.insert(0, "A restore is replacing this data file now.")
         state = WARNING
+    facts["permission_problems"] = list(db.permission_problems)
+    if db.permission_problems:
+        lines[:0] = db.permission_problems
+        state = WARNING
     return StatusSection("data-file", "Data file", state, tuple(lines), "logs", facts)
 
 

@@ -112,11 +112,21 @@ def _run(fn: Callable[[CancelToken], Any], token: _Token, task_id: int) -> None:
     try:
         result = fn(token)
     except BaseException as exc:  # every failure must reach the GUI thread
+        exc = _expected(exc)
         if not isinstance(exc, ConsoleError):
             log.error("Task failed:\n%s", "".join(traceback.format_exception(exc)))
         relay.posted.emit(task_id, "failed", exc)
     else:
         relay.posted.emit(task_id, "finished", result)
+
+
+def _expected(exc: BaseException) -> BaseException:
+    """A full disk is the environment, not a bug: the one-line message, not the crash dialog."""
+    from mfa_console.core.diskfull import disk_full, is_full
+
+    if isinstance(exc, OSError) and is_full(exc):
+        return disk_full(exc.filename or "")
+    return exc
 
 
 class Task(QObject):

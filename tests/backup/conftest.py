@@ -29,11 +29,13 @@ def integrity(path: Path) -> str:
 class Actor:
     """``tests/backup/actor.py`` in its own process; its output lines are collected as they come."""
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, *args: str, env: dict[str, str] | None = None, module: str = "tests.backup.actor"
+    ) -> None:
         self.lines: list[str] = []
         self._new = threading.Condition()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.backup.actor", *args],
+            [sys.executable, "-m", module, *args],
             cwd=ROOT,
             env={**os.environ, **(env or {})},
             stdout=subprocess.PIPE,

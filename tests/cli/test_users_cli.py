@@ -52,10 +52,13 @@ def test_import_and_export(data_file: Path, tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_text("username,phone,enabled\na@example.com,425-555-0100,true\n"
                       "b@example.com,12,true\n", encoding="utf-8")  # fmt: skip
-    result = run(data_file, "users", "import", str(source), "--json")
+    refused = run(data_file, "users", "import", str(source), "--json")
+    assert refused.returncode == 1  # a refused row: nothing imported
+    assert json.loads(refused.stdout)["applied"] is False
+    result = run(data_file, "users", "import", str(source), "--json", "--skip-invalid")
     assert result.returncode == 0
     assert json.loads(result.stdout) == {
-        "created": 1, "updated": 0,
+        "applied": True, "created": 1, "updated": 0, "last_line_written": 3,
         "rejected": [{"line": 3, "reason": json.loads(result.stdout)["rejected"][0]["reason"]}],
     }  # fmt: skip
     out = tmp_path / "out.csv"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sqlite3
 import tracemalloc
 from pathlib import Path
 
@@ -11,7 +12,12 @@ import pytest
 from mfa_console.app import Services
 from mfa_console.core.errors import CancelledError, ConsoleError
 from mfa_console.core.progress import CancelToken
-from mfa_console.core.users.csvio import EXPORT_FIELDS, export_users, import_users
+from mfa_console.core.users.csvio import (
+    EXPORT_FIELDS,
+    ImportInterruptedError,
+    export_users,
+    import_users,
+)
 from mfa_console.core.users.records import UserInput
 
 
@@ -37,8 +43,11 @@ def test_import_reports_each_rejected_row_and_keeps_the_valid_ones(
             ["dee@example.com", "Dee", "", "", "", "maybe"],
         ],
     )
-    report = import_users(services.users, path)
-    assert (report.created, report.updated) == (2, 0)
+    refused = import_users(services.users, path)
+    assert not refused.applied and services.users.count() == (0, 0)  # nothing, by default
+    assert [line for line, _ in refused.rejected] == [3, 5, 6]
+    report = import_users(services.users, path, skip_invalid=True)
+    assert report.applied and (report.created, report.updated) == (2, 0)
     assert [line for line, _ in report.rejected] == [3, 5, 6]
     reasons = dict(report.rejected)
     assert (
@@ -106,14 +115,61 @@ def test_export_then_import_round_trip(services: Services, tmp_path: Path) -> No
         other.close()
 
 
-def test_import_can_be_cancelled_between_batches(services: Services, tmp_path: Path) -> None:
+class _CancelWhileWriting(CancelToken):
+    """Cancels once the writing pass has reported ``after`` batches."""
+
+    def __init__(self, after: int) -> None:
+        super().__init__()
+        self.after = after
+
+    def report(self, done: int, total: int | None = None, text: str = "") -> None:
+        super().report(done, total, text)
+        if text.startswith("Writing") and (after := self.after - 1) >= 0:
+            self.after = after
+            if after == 0:
+                self.cancel()
+
+
+def test_a_cancelled_import_says_what_was_written_and_can_run_again(
+    services: Services, tmp_path: Path
+) -> None:
     rows = [[f"u{i}@example.com", "false"] for i in range(1200)]
     path = _write(tmp_path / "in.csv", ["username", "enabled"], rows)
-    token = CancelToken()
-    token.cancel()
+    checking = CancelToken()
+    checking.cancel()
     with pytest.raises(CancelledError):
-        import_users(services.users, path, token)
-    assert services.users.count()[0] % 500 == 0  # only whole batches were written
+        import_users(services.users, path, checking)
+    assert services.users.count()[0] == 0  # cancelled while checking: nothing written
+    with pytest.raises(ImportInterruptedError, match="lines 2 to 501 were written") as stopped:
+        import_users(services.users, path, _CancelWhileWriting(after=1))
+    assert (stopped.value.report.created, stopped.value.report.last_line) == (500, 501)
+    assert services.users.count()[0] == 500
+    again = import_users(services.users, path)
+    assert (again.created, again.updated) == (700, 500)
+    assert services.users.count()[0] == 1200
+
+
+def test_each_batch_is_its_own_short_write_transaction(services: Services, tmp_path: Path) -> None:
+    """Between two batches another connection writes at once (no lock is held across them)."""
+    rows = [[f"u{i}@example.com", "Name", "false"] for i in range(1600)]
+    path = _write(tmp_path / "in.csv", ["username", "first_name", "enabled"], rows)
+    assert services.db.path is not None
+    other = sqlite3.connect(services.db.path, timeout=0, isolation_level=None)
+    writes = []
+
+    class WriteBetweenBatches(CancelToken):
+        def report(self, done: int, total: int | None = None, text: str = "") -> None:
+            if text.startswith("Writing"):
+                other.execute("BEGIN IMMEDIATE")  # fails at once if the import held the lock
+                other.execute("UPDATE meta SET value = value WHERE key = 'install_id'")
+                other.execute("COMMIT")
+                writes.append(done)
+
+    try:
+        report = import_users(services.users, path, WriteBetweenBatches())
+    finally:
+        other.close()
+    assert report.created == 1600 and len(writes) == 4
 
 
 def _peak_import_memory(services: Services, path: Path) -> int:

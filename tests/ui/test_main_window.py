@@ -75,14 +75,22 @@ def test_csv_import_and_export_off_the_gui_thread(
     source = tmp_path / "in.csv"
     source.write_text("username,enabled\na@example.com,false\nb@example.com,perhaps\n")
     with qtbot.waitSignal(window.users_changed, timeout=10_000):
-        users_csv.start_import(window, services, source)
-    qtbot.waitUntil(lambda: len(messages) == 1)
-    assert messages[0].kind == "warning" and "1 created" in messages[0].text
+        users_csv.start_import(window, services, source)  # a refused row: the question first
+    qtbot.waitUntil(lambda: len(messages) == 2)
+    assert messages[0].kind == "question" and "Skip the refused rows" in messages[0].text
     assert "Line 3" in messages[0].detail
+    assert messages[1].kind == "warning" and "1 created" in messages[1].text  # answered Yes
     services.users.add(UserInput("c@example.com", enabled=False))
     users_csv.start_export(window, services, tmp_path / "out.csv")
-    qtbot.waitUntil(lambda: len(messages) == 2, timeout=10_000)
-    assert "Exported 2 users" in messages[1].text
+    qtbot.waitUntil(lambda: len(messages) == 3, timeout=10_000)
+    assert "Exported 2 users" in messages[2].text
+    excel = tmp_path / "excel.csv"
+    excel.write_bytes("username,first_name,enabled\r\nz@example.com,Zoë,false\r\n".encode("cp1252"))
+    with qtbot.waitSignal(window.users_changed, timeout=10_000):
+        users_csv.start_import(window, services, excel)
+    qtbot.waitUntil(lambda: len(messages) == 5)
+    assert messages[3].kind == "question" and "cp1252" in messages[3].text
+    assert services.users.find("z@example.com").first_name == "Zoë"
 
 
 def test_screenshot_option_renders_a_png(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -10,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from mfa_console.core.errors import ConsoleError
 from mfa_console.core.progress import CancelToken, check_cancel
 from mfa_console.ui.tasks import run_task
+from tests.faults.small_disk import mount_small_disk
 
 
 def test_result_arrives_on_the_gui_thread(qtbot: QtBot) -> None:
@@ -239,3 +241,25 @@ def test_cancel_is_offered_only_for_cancellable_work(qtbot: QtBot) -> None:
         with qtbot.waitSignal(task.done, timeout=5000):
             pass
     assert buttons == {False: [], True: ["Cancel"]}
+
+
+def test_a_full_disk_is_a_message_not_a_crash(
+    qtbot: QtBot,
+    tmp_path: Path,
+    messages: list,  # type: ignore[type-arg]
+) -> None:
+    """Any write off the GUI thread that hits a full disk (a real one) shows one sentence, not
+    the crash dialog. (A bare write error does not say which file: the core's writers name it.)"""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    with mount_small_disk(tmp_path / "disk", "1m") as disk:
+        target = disk.root / "big.bin"
+
+        def work(_progress: CancelToken) -> None:
+            with target.open("wb") as handle:
+                handle.write(b"\0" * (2 << 20))
+
+        task = run_task(parent, work, title="Writing")
+        with qtbot.waitSignal(task.done, timeout=5000):
+            pass
+    assert [(m.kind, m.text) for m in messages] == [("error", "The disk is full.")]

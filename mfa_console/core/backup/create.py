@@ -3,7 +3,9 @@ fsync, rename into place.
 
 The finished backup appears under its final name only by an atomic rename of a complete, fsynced
 file, so a crash or a kill at any moment leaves either no backup or a whole one (plus, at worst, a
-hidden ``.*.tmp`` file in the destination folder).
+hidden ``.*.partial-*.tmp`` file in the destination folder, which the next backup into that
+folder removes once the process that wrote it is gone). Backups are created private
+(``fileperms``). A full disk is reported as such, naming the backup; the partial file is removed.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mfa_console import __version__
+from mfa_console.core import fileperms
 from mfa_console.core.backup import files
 from mfa_console.core.backup.container import append_manifest
 from mfa_console.core.backup.errors import BackupError
 from mfa_console.core.backup.hooks import step
 from mfa_console.core.backup.manifest import SUFFIX, Manifest
 from mfa_console.core.backup.snapshot import SnapshotFacts, take_snapshot
+from mfa_console.core.diskfull import disk_full, is_full
+from mfa_console.core.errors import DiskFullError
 from mfa_console.core.progress import NullProgress, Progress
 
 CHUNK = 8 << 20
@@ -36,8 +41,12 @@ class BackupResult:
         return {"file": str(self.path), **self.manifest.to_json()}
 
 
-def default_name(now: datetime | None = None, prefix: str = "mfa-console") -> str:
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+def default_name(
+    now: datetime | None = None, prefix: str = "mfa-console", *, precise: bool = False
+) -> str:
+    """``prefix-YYYYmmdd-HHMMSS.mfabackup`` (UTC; with microseconds when ``precise``: two
+    backups made within one second must not share a name)."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S-%f" if precise else "%Y%m%d-%H%M%S")
     return f"{prefix}-{stamp}{SUFFIX}"
 
 
@@ -58,14 +67,20 @@ def create_backup(
         destination = destination / default_name()
     _check_folder(destination.parent)
     _refuse_overwriting_data(source, destination)
+    files.remove_leftovers(destination.parent, "partial")
     partial = files.temp_name(destination, "partial")
     try:
+        fileperms.create_file(partial)
         facts = take_snapshot(source, partial, progress)
         manifest = _finish(partial, _manifest(source, facts, secrets), progress)
         step(progress, 1, 1, "Saving the backup")
         os.replace(partial, destination)
         files.fsync_dir(destination.parent)
+    except DiskFullError:
+        raise _full(destination) from None
     except OSError as exc:
+        if is_full(exc):
+            raise _full(destination) from None
         raise BackupError(
             f"Cannot write the backup {destination}: {exc.strerror or exc}.",
             hint="Check the free space and that you may write to that folder.",
@@ -73,6 +88,10 @@ def create_backup(
     finally:
         files.remove_quietly([partial, *files.sqlite_companions(partial)])
     return BackupResult(destination, manifest)
+
+
+def _full(destination: Path) -> DiskFullError:
+    return disk_full(destination, "no backup was made and its partial file was removed")
 
 
 def _check_folder(folder: Path) -> None:

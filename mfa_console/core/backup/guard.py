@@ -7,14 +7,12 @@ synchronization holds the ``sync`` lease.
 
 from __future__ import annotations
 
-import os
-import socket
-
 from sqlalchemy import delete
 
 from mfa_console.core.backup.errors import RestoreInProgressError
 from mfa_console.core.db import Database
-from mfa_console.core.db.lease import LeaseHeldError, LeaseInfo, LeaseRow, lease_info
+from mfa_console.core.db.base import utcnow
+from mfa_console.core.db.lease import LeaseHeldError, LeaseInfo, LeaseRow, holder_gone, lease_info
 
 RESTORE_LEASE = "restore"
 SYNC_LEASE = "sync"
@@ -43,25 +41,14 @@ def ensure_no_sync(db: Database) -> None:
 
 
 def holder_is_dead(info: LeaseInfo) -> bool:
-    """True when the lease holder was a process on this machine that no longer exists.
-
-    Only checked on POSIX: there, signal 0 asks whether a process exists without touching it.
-    """
-    if os.name != "posix" or info.host != socket.gethostname() or info.pid == os.getpid():
-        return False
-    try:
-        os.kill(info.pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:
-        return False
-    return False
+    """True when the lease holder was a process on this machine that no longer exists."""
+    return holder_gone(info)
 
 
 def clear_dead_lease(db: Database, name: str) -> bool:
     """Remove ``name``'s lease if its holder died on this machine (killed mid-restore, say)."""
     info = lease_info(db, name)
-    if info is None or not info.alive or not holder_is_dead(info):
+    if info is None or info.expires_at <= utcnow() or not holder_is_dead(info):
         return False
     with db.write() as session:
         session.execute(

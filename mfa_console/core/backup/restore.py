@@ -14,21 +14,23 @@ open handles and their ``-wal`` file would keep pointing at the old one, and SQL
 documentation lists that as a way to corrupt a database. When there is no usable target (none yet,
 or a damaged one), nobody can have it open: the damaged file is kept aside under a new name, its
 stale ``-wal``/``-shm`` are moved or removed, and the staged file is renamed into place atomically.
+
+A killed restore leaves its staged copy (with ``-wal``/``-shm``) and perhaps a partial safety
+backup; the next restore removes them once the process that wrote them is gone. Safety backups are
+kept by the retention of scheduled backups (the newest ``keep``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import delete
 
-from mfa_console.core import audit
+from mfa_console.core import audit, fileperms
 from mfa_console.core.backup import files
 from mfa_console.core.backup.create import create_backup, default_name
 from mfa_console.core.backup.errors import BackupTooNewError
@@ -40,11 +42,13 @@ from mfa_console.core.backup.verify import VerifyResult, verify_backup
 from mfa_console.core.db import Database, open_database
 from mfa_console.core.db.engine import translate_errors
 from mfa_console.core.db.lease import Lease, LeaseRow
+from mfa_console.core.diskfull import disk_full, is_full
 from mfa_console.core.errors import DataFileError, DataFileLockedError, SchemaTooNewError
 from mfa_console.core.progress import NullProgress, Progress
+from mfa_console.core.settings import SettingsStore
 
 LEASE_TTL = timedelta(minutes=15)
-STALE_SECONDS = 6 * 3600
+SAFETY_PREFIX = "before-restore"
 
 
 @dataclass(frozen=True)
@@ -82,16 +86,23 @@ def restore_backup(
 ) -> RestoreResult:
     """Restore ``backup`` over the data file ``target`` (created if missing)."""
     progress = progress or NullProgress()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(target)
+    fileperms.make_dirs(target.parent)
+    safety_dir = safety_dir or target.parent / "backups"
+    files.remove_leftovers(target.parent, "restore")
+    if safety_dir.is_dir():
+        files.remove_leftovers(safety_dir, "partial")
     staged = files.temp_name(target, "restore")
     try:
-        verified = verify_backup(backup, extract_to=staged, progress=progress)
+        try:
+            fileperms.create_file(staged)
+            verified = verify_backup(backup, extract_to=staged, progress=progress)
+        except OSError as exc:
+            if is_full(exc):
+                raise disk_full(target.parent, "the restore did not start") from None
+            raise
         _refuse_newer(verified)
         schema_after = _prepare(staged)
-        safety, damaged = _replace(
-            staged, target, safety_dir or target.parent / "backups", progress
-        )
+        safety, damaged = _replace(staged, target, safety_dir, progress)
     finally:
         files.remove_quietly([staged, *files.sqlite_companions(staged)])
     result = RestoreResult(
@@ -100,15 +111,6 @@ def restore_backup(
     )  # fmt: skip
     _record(target, result)
     return result
-
-
-def _remove_stale_staging(target: Path) -> None:
-    """Staged copies left by a restore that was killed (older than any restore still running)."""
-    now = time.time()
-    for path in target.parent.glob(f".{target.name}.restore-*.tmp*"):
-        with contextlib.suppress(OSError):
-            if now - path.stat().st_mtime > STALE_SECONDS:
-                path.unlink()
 
 
 def _refuse_newer(verified: VerifyResult) -> None:
@@ -161,9 +163,11 @@ def _copy_into(
     clear_dead_lease(db, RESTORE_LEASE)
     with Lease(db, RESTORE_LEASE, LEASE_TTL):
         ensure_no_sync(db)
-        safety_dir.mkdir(parents=True, exist_ok=True)
-        name = safety_dir / default_name(prefix="before-restore")
+        fileperms.make_dirs(safety_dir)
+        # Precise: two restores within one second must not overwrite one safety backup.
+        name = safety_dir / default_name(prefix=SAFETY_PREFIX, precise=True)
         safety = create_backup(target, name, progress=Prefixed(progress, "Safety backup: ")).path
+        _prune_safety_backups(db, safety_dir)
         with translate_errors(str(target)):
             source, dest = connect(staged), connect(target)
             try:
@@ -176,6 +180,13 @@ def _copy_into(
     return safety
 
 
+def _prune_safety_backups(db: Database, folder: Path) -> None:
+    """Keep the newest safety backups, as many as scheduled backups are kept."""
+    from mfa_console.core.backup.schedule import BackupScheduleSettings, prune
+
+    prune(folder, SettingsStore(db).load(BackupScheduleSettings).keep, prefix=SAFETY_PREFIX)
+
+
 def _swap_in(staged: Path, target: Path, progress: Progress) -> Path | None:
     """Rename ``staged`` over a missing or damaged ``target``, keeping the damaged one aside."""
     step(progress, 0, None, "Replacing the data file")
@@ -184,6 +195,7 @@ def _swap_in(staged: Path, target: Path, progress: Progress) -> Path | None:
     if target.exists():
         kept = target.with_name(f"{target.name}.replaced-{datetime.now(UTC):%Y%m%d-%H%M%S}")
         _link_or_copy(target, kept)
+        fileperms.tighten(kept)
         for companion, suffix in ((wal, "-wal"), (journal, "-journal")):
             if companion.exists():
                 os.replace(companion, kept.with_name(kept.name + suffix))

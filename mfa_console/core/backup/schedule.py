@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from mfa_console.core import fileperms
 from mfa_console.core.backup import files
 from mfa_console.core.backup.create import BackupResult, default_name
 from mfa_console.core.backup.guard import restore_in_progress
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 PREFIX = "scheduled"
 LEASE = "backup"
-STALE_TEMP_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,9 @@ class BackupScheduleSettings:
             raise ValidationError(problems)
 
 
-def scheduled_backups(folder: Path) -> list[Path]:
-    """Scheduled backups in ``folder``, newest first."""
-    found = [p for p in folder.glob(f"{PREFIX}-*{SUFFIX}") if p.is_file()]
+def scheduled_backups(folder: Path, prefix: str = PREFIX) -> list[Path]:
+    """Scheduled backups (or another ``prefix``'s) in ``folder``, newest first."""
+    found = [p for p in folder.glob(f"{prefix}-*{SUFFIX}") if p.is_file()]
     return sorted(found, key=lambda p: p.name, reverse=True)  # the names carry the UTC time
 
 
@@ -86,7 +86,7 @@ def run_scheduled_backup_if_due(
     if restore_in_progress(services.db):
         return None
     folder = Path(settings.folder).expanduser()
-    folder.mkdir(parents=True, exist_ok=True)
+    fileperms.make_dirs(folder)
     try:
         with Lease(services.db, LEASE, timedelta(minutes=30)):
             result = services.backup.create(folder / default_name(_utc(now), prefix=PREFIX))
@@ -97,14 +97,15 @@ def run_scheduled_backup_if_due(
     return result
 
 
-def prune(folder: Path, keep: int) -> list[Path]:
-    """Delete scheduled backups beyond the newest ``keep`` and stale temporary files."""
-    removed = scheduled_backups(folder)[keep:]
-    now = time.time()
-    stale = [
-        p for p in folder.glob(f".{PREFIX}-*.tmp") if now - p.stat().st_mtime > STALE_TEMP_SECONDS
-    ]
-    files.remove_quietly([*removed, *stale])
+def prune(folder: Path, keep: int, prefix: str = PREFIX) -> list[Path]:
+    """Delete backups named ``prefix-*`` beyond the newest ``keep``, and the partial files of
+    backups whose process is gone."""
+    found = scheduled_backups(folder, prefix)
+    removed = found[keep:]
+    files.remove_quietly(removed)
+    files.remove_leftovers(folder, "partial")
+    for problem in fileperms.tighten_all([folder, *found[:keep]]):  # made by an older version
+        log.warning("%s", problem)
     return removed
 
 

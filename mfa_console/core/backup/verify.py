@@ -19,6 +19,7 @@ from mfa_console.core.backup.hooks import step
 from mfa_console.core.backup.manifest import FORMAT, FORMAT_VERSION, Manifest
 from mfa_console.core.backup.snapshot import read_facts
 from mfa_console.core.db import migrate
+from mfa_console.core.diskfull import raise_if_full
 from mfa_console.core.progress import NullProgress, Progress
 
 CHUNK = 8 << 20
@@ -56,7 +57,11 @@ def verify_backup(
     if extract_to is not None:
         return _verify_into(path, extract_to, progress)
     with tempfile.TemporaryDirectory(prefix="mfa-console-verify-") as folder:
-        return _verify_into(path, Path(folder) / "data.sqlite", progress)
+        try:
+            return _verify_into(path, Path(folder) / "data.sqlite", progress)
+        except OSError as exc:  # the copy it checks goes to the temporary folder
+            raise_if_full(exc, folder)
+            raise
 
 
 def _verify_into(path: Path, database: Path, progress: Progress) -> VerifyResult:

@@ -11,7 +11,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +20,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from mfa_console.core import paths
+from mfa_console.core import fileperms, paths
 from mfa_console.core.db import migrate
 from mfa_console.core.db.models import Meta
-from mfa_console.core.errors import DataFileError, DataFileLockedError
+from mfa_console.core.errors import ConsoleError, DataFileError, DataFileLockedError
 
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -61,6 +61,8 @@ class Database:
 
     url: str
     engine: Engine
+    # What could not be made private when the file was opened (Status shows it).
+    permission_problems: list[str] = field(default_factory=list)
 
     @property
     def path(self) -> Path | None:
@@ -117,12 +119,16 @@ def translate_errors(db: Database | str) -> Iterator[None]:
         raise translated from exc
 
 
-def _translated(orig: BaseException | None, name: str) -> DataFileError | None:
+def _translated(orig: BaseException | None, name: str) -> ConsoleError | None:
     """The error a person can act on for a SQLite failure, or None to let it through (a bug)."""
     code = getattr(orig, "sqlite_errorcode", None)
     if code is None:
         return None
     base = code & 0xFF
+    if base == sqlite3.SQLITE_FULL or (base == sqlite3.SQLITE_IOERR and _disk_full_at(name)):
+        from mfa_console.core.diskfull import disk_full
+
+        return disk_full(name, "the change was not saved")
     if base in _LOCKED_CODES:
         return DataFileLockedError(
             f"The data file {name} is locked by another program (waited "
@@ -144,14 +150,23 @@ def _translated(orig: BaseException | None, name: str) -> DataFileError | None:
     return None
 
 
+def _disk_full_at(name: str) -> bool:
+    from mfa_console.core.diskfull import nearly_full
+
+    return "://" not in name and nearly_full(name)
+
+
 def open_database(data: str | os.PathLike[str] | None = None, *, upgrade: bool = True) -> Database:
     """Open (creating if new) the data file, refuse what must not be touched, apply migrations."""
     url = resolve_url(data)
     path = sqlite_path(url)
+    problems: list[str] = []
+    created = False
     if path is not None:
-        _check_sqlite_file(path)
+        created = _check_sqlite_file(path)
+        problems = _tighten(path)
     engine = _create_engine(url)
-    db = Database(url, engine)
+    db = Database(url, engine, problems)
     try:
         with translate_errors(db), engine.connect() as conn:
             migrate.check_not_newer(conn, db.display_name)
@@ -160,21 +175,21 @@ def open_database(data: str | os.PathLike[str] | None = None, *, upgrade: bool =
                 conn.commit()
     except BaseException:
         engine.dispose()
+        if created and path is not None:  # never leave a half-made new file (e.g. disk full)
+            for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
         raise
     return db
 
 
-def _check_sqlite_file(path: Path) -> None:
-    """Refuse a file that is not SQLite or is too new, reading it only (nothing is written)."""
+def _check_sqlite_file(path: Path) -> bool:
+    """Refuse a file that is not SQLite or is too new, reading it only (nothing is written).
+
+    Only a path that does not exist is created (private: see ``fileperms``); an existing empty
+    file is refused like any damaged one (it may be a data file truncated by a failing disk).
+    """
     if not path.exists():
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DataFileError(
-                f"Cannot create the folder for the data file {path}: {exc.strerror}.",
-                hint="Choose another location with --data or MFA_CONSOLE_DATA.",
-            ) from None
-        return
+        return _create_new(path)
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
@@ -183,21 +198,54 @@ def _check_sqlite_file(path: Path) -> None:
             f"Cannot read the data file {path}: {exc.strerror}.",
             hint="Check that you may read and write the file and its folder.",
         ) from None
-    if header and header != SQLITE_HEADER:
+    if not header:
+        raise DataFileError(
+            f"The data file {path} is empty (0 bytes): it is damaged or is not an MFA Console data "
+            "file. It was left untouched.",
+            hint="Restore a backup with: mfa-console backup restore BACKUP_FILE (or open another "
+            "file with --data; a path that does not exist yet makes a new data file).",
+        )
+    if header != SQLITE_HEADER:
         raise DataFileError(
             f"{path} is not an MFA Console data file (it is not an SQLite database). It was left "
             "untouched.",
             hint="Open the right file with --data, or restore a backup.",
         )
-    if header:
-        with translate_errors(str(path)):
-            conn = sqlite3.connect(
-                f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
-            )
-            try:
-                migrate.check_not_newer_raw(conn, str(path))
-            finally:
-                conn.close()
+    with translate_errors(str(path)):
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            migrate.check_not_newer_raw(conn, str(path))
+        finally:
+            conn.close()
+    return False
+
+
+def _create_new(path: Path) -> bool:
+    """Create the new data file (private); True if this call created it."""
+    try:
+        fileperms.make_dirs(path.parent)
+        fileperms.create_file(path)
+    except FileExistsError:
+        return False  # another process created it meanwhile: SQLite initializes it
+    except OSError as exc:
+        from mfa_console.core.diskfull import raise_if_full
+
+        raise_if_full(exc, path)
+        raise DataFileError(
+            f"Cannot create the data file {path}: {exc.strerror}.",
+            hint="Choose another location with --data or MFA_CONSOLE_DATA.",
+        ) from None
+    return True
+
+
+def _tighten(path: Path) -> list[str]:
+    """Remove what other users may do with the data file and its companions (and the default
+    data folder, which is the console's own)."""
+    companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+    targets = [path, *companions]
+    if path.parent == paths.user_data_dir():
+        targets.append(path.parent)
+    return fileperms.tighten_all(targets)
 
 
 def _create_engine(url: str) -> Engine:

@@ -1,9 +1,11 @@
 """Leases in the data file: one process does a job at a time; a dead holder's lease expires.
 
 Synchronization, restore and the background service take a named lease (``sync``, ``restore``,
-``service``). The holder renews it while it works; if the holder dies, the lease expires after its
-time to live and another process may take it. The ``service`` lease doubles as the heartbeat of
-``mfa-console service`` that the Status pane shows.
+``service``). The holder renews it while it works. If the holder dies, another process may take it
+at once when the holder ran on the same computer and is gone (``holder_gone``: its pid and start
+time, since pids are reused); a holder on another computer is waited for until its lease expires.
+The ``service`` lease doubles as the heartbeat of ``mfa-console service`` that the Status pane
+shows.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import DateTime, Integer, String, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mfa_console.core import audit
+from mfa_console.core import audit, processes
 from mfa_console.core.db.base import Base, utcnow
 from mfa_console.core.db.engine import Database
 from mfa_console.core.errors import ConsoleError
@@ -70,7 +72,25 @@ class LeaseInfo:
 
     @property
     def alive(self) -> bool:
-        return self.expires_at > utcnow()
+        """Held now: not expired, and the holder is not known to be gone."""
+        return self.expires_at > utcnow() and not holder_gone(self)
+
+
+def holder_gone(info: LeaseInfo) -> bool:
+    """True when the holder ran on this computer and its process no longer exists (same pid
+    with another start time counts as gone)."""
+    parts = info.holder.split(":")
+    same = len(parts) > 3 and parts[1] == str(info.pid)
+    return processes.gone(info.host, info.pid, parts[3] if same else None)
+
+
+def holder_name_gone(holder: str) -> bool:
+    """``holder_gone`` for a holder name ``host:pid:nonce[:start time]`` (as sync runs keep)."""
+    parts = holder.split(":")
+    if len(parts) < 3 or not parts[1].isdigit():
+        return False
+    started = parts[3] if len(parts) > 3 else None
+    return processes.gone(parts[0], int(parts[1]), started)
 
 
 def _info(row: LeaseRow) -> LeaseInfo:
@@ -93,13 +113,15 @@ class Lease:
         self._db = db
         self.name = name
         self.ttl = ttl
-        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.holder = ":".join(
+            (socket.gethostname(), str(os.getpid()), uuid.uuid4().hex[:8], processes.own_start())
+        )
 
     def acquire(self) -> Lease:
         now = utcnow()
         with self._db.write() as session:
             row = session.get(LeaseRow, self.name)
-            if row is not None and row.holder != self.holder and row.expires_at > now:
+            if row is not None and row.holder != self.holder and _info(row).alive:
                 raise LeaseHeldError(_info(row))
             if row is None:
                 row = LeaseRow(name=self.name)
@@ -116,7 +138,7 @@ class Lease:
         with self._db.write() as session:
             row = session.get(LeaseRow, self.name)
             if row is None or row.holder != self.holder:
-                if row is not None and row.expires_at > now:
+                if row is not None and _info(row).alive:
                     raise LeaseHeldError(_info(row))
                 raise ConsoleError(f"The {self.name} lease was lost; the work stopped safely.")
             row.renewed_at, row.expires_at = now, now + self.ttl

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, delete, select, update
 
 from mfa_console.core.db import Database
 from mfa_console.core.db.base import utcnow
+from mfa_console.core.db.engine import translate_errors
 from mfa_console.core.db.lease import Lease
 from mfa_console.core.errors import CancelledError, ConsoleError
 from mfa_console.core.mail import seal
@@ -88,6 +89,7 @@ class Batch:
     def run(self, ids: list[int]) -> bool:
         """Send ``ids``; False when the server could not be used (the rest stays queued)."""
         with (
+            translate_errors(self.db),  # a full disk: one line, not a traceback
             self.db.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn,
             _wal_grows(conn),
         ):

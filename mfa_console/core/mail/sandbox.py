@@ -4,7 +4,9 @@ Templates are Jinja2 source rendered by an ``ImmutableSandboxedEnvironment`` wit
 ``include``/``import``/``extends`` can read nothing), no globals (no ``range``, ``cycler``...),
 ``StrictUndefined`` (an unknown placeholder is an error, not an empty string) and a cap on
 repetition and output size (``"x" * 10**9`` is refused). Values are plain strings. HTML bodies are
-rendered with autoescaping, so a value such as ``<script>`` arrives as text.
+rendered with autoescaping, so a value such as ``<script>`` arrives as text. A template that
+would run for minutes (deep loops, recursion, loops without output) is stopped by the limits of
+``limits``: checked when it is parsed, and counted while it renders.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any
 
 from jinja2 import StrictUndefined, Template, TemplateError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from mfa_console.core.mail import limits
 
 MAX_OUTPUT = 256 * 1024
 MAX_REPEAT = 10_000
@@ -36,14 +40,23 @@ class _Environment(ImmutableSandboxedEnvironment):
             raise SecurityError("exponent too large")
         if operator == "*":
             for a, b in ((left, right), (right, left)):
-                if isinstance(a, str | list | tuple) and isinstance(b, int) and b > MAX_REPEAT:
+                if (
+                    isinstance(a, str | list | tuple)
+                    and isinstance(b, int)
+                    and (b > MAX_REPEAT or len(a) * b > MAX_OUTPUT)
+                ):
                     raise SecurityError("repetition too large")
         return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        limits.step()  # every call (macros too) costs a step: exponential macros stop early
+        return super().call(__context, __obj, *args, **kwargs)
 
 
 def _environment(html: bool) -> _Environment:
     env = _Environment(autoescape=html, undefined=StrictUndefined, keep_trailing_newline=True)
     env.globals.clear()
+    env.filters[limits.STEP_FILTER] = limits.counted
     return env
 
 
@@ -52,10 +65,15 @@ _HTML = _environment(True)
 
 
 def parse(source: str) -> nodes.Template:
+    """The parsed template, once it passed the limits checked before rendering."""
     try:
-        return _TEXT.parse(source)
+        tree = _TEXT.parse(source)
+        limits.check(tree)
     except TemplateError as exc:
         raise TemplateProblem(_describe(exc), getattr(exc, "lineno", None)) from None
+    except limits.LimitExceeded as exc:
+        raise _limit_problem(exc) from None
+    return tree
 
 
 def placeholders(source: str) -> set[str]:
@@ -65,21 +83,44 @@ def placeholders(source: str) -> set[str]:
 
 @lru_cache(maxsize=256)
 def _compiled(source: str, html: bool) -> Template:
-    return (_HTML if html else _TEXT).from_string(source)
+    env = _HTML if html else _TEXT
+    try:
+        tree = env.parse(source)
+        limits.check(tree)
+    except limits.LimitExceeded as exc:
+        raise _limit_problem(exc) from None
+    return env.from_string(limits.count_loops(tree))
 
 
 def render(source: str, values: Mapping[str, str], *, html: bool = False) -> str:
     try:
-        text = _compiled(source, html).render(dict(values))
+        with limits.Budget():
+            text = _render(_compiled(source, html), values)
+    except limits.LimitExceeded as exc:
+        raise _limit_problem(exc) from None
     except SecurityError as exc:
         raise TemplateProblem(f"the template tried something not allowed ({exc})") from None
     except TemplateError as exc:
         raise TemplateProblem(_describe(exc), getattr(exc, "lineno", None)) from None
     except (TypeError, ValueError, ArithmeticError, OverflowError, RecursionError) as exc:
         raise TemplateProblem(f"the template cannot be rendered ({type(exc).__name__})") from None
-    if len(text) > MAX_OUTPUT:
-        raise TemplateProblem("the rendered message is too large")
     return text
+
+
+def _render(template: Template, values: Mapping[str, str]) -> str:
+    """Render, counting the output as it comes (a loop cannot fill the memory first)."""
+    parts, size = [], 0
+    for part in template.generate(dict(values)):
+        size += len(part)
+        if size > MAX_OUTPUT:
+            raise TemplateProblem("the rendered message is too large")
+        parts.append(part)
+    return "".join(parts)
+
+
+def _limit_problem(exc: limits.LimitExceeded) -> TemplateProblem:
+    text = f"line {exc.line}: {exc}" if exc.line else str(exc)
+    return TemplateProblem(text, exc.line)
 
 
 def _describe(exc: TemplateError) -> str:

@@ -12,9 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mfa_console.core.db import Database
+from mfa_console.core.db.lease import holder_name_gone
 from mfa_console.core.db.models import UserRow
 from mfa_console.core.sync.models import SyncChangeRow, SyncPendingRow, SyncRunRow
 from mfa_console.core.sync.results import COUNTS, Change
+
+INTERRUPTED = "The process ended during the run."
 
 CSV_HEADER = [
     "run",
@@ -78,15 +81,19 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _record(row: SyncRunRow) -> RunRecord:
+    status, message = row.status, row.message
+    if status == "running" and holder_name_gone(row.holder or ""):
+        # Killed (or crashed) on this computer: not running, whatever the row still says.
+        status, message = "interrupted", INTERRUPTED
     return RunRecord(
         row.id,
         row.started_at,
         row.ended_at,
         row.trigger,
         row.kind,
-        row.status,
+        status,
         {name: getattr(row, name) for name in COUNTS},
-        row.message,
+        message,
     )
 
 

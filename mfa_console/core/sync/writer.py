@@ -83,6 +83,7 @@ class RunWriter:
         self._reset()
 
     def _reset(self) -> None:
+        self._written = (self.counts.added, self.counts.updated)  # what the data file has
         self._new: list[_New] = []
         self._updates: list[tuple[dict[str, Any], str, str, str]] = []  # row, did, name, email
         self._members: list[dict[str, Any]] = []
@@ -129,11 +130,16 @@ class RunWriter:
         if self.dry_run:
             self._flush_dry()
         else:
-            with self._db.write() as session:
-                new_ids = self._flush_new(session)
-                self._flush_updates(session)
-                store.replace_members(session, self._members, new_ids)
-                self._write_changes(session, self._changes)
+            try:
+                with self._db.write() as session:
+                    new_ids = self._flush_new(session)
+                    self._flush_updates(session)
+                    store.replace_members(session, self._members, new_ids)
+                    self._write_changes(session, self._changes)
+            except BaseException:
+                # Rolled back (a full disk, say): the counts say what was really written.
+                self.counts.added, self.counts.updated = self._written
+                raise
         self._reset()
 
     def _flush_dry(self) -> None:

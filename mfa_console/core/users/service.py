@@ -212,6 +212,17 @@ class UserService:
                 self._queue_email(session, row.id, reason, pin=data.pin or None)
             return to_user(row)
 
+    def check_many(self, items: Sequence[tuple[int, UserInput]]) -> list[tuple[int, str]]:
+        """What a ``save_many`` of ``items`` would refuse, by line; nothing is written."""
+        company = self.company()
+        problems = []
+        for line, data in items:
+            try:
+                normalize(data, company)
+            except ValidationError as exc:
+                problems.append((line, exc.message))
+        return problems
+
     def save_many(self, items: Sequence[tuple[int, UserInput]]) -> BulkResult:
         """Create or update (by username) many users in one transaction; invalid ones are reported
         by their ``line`` and skipped. No optimistic check: a bulk import overwrites on purpose."""
