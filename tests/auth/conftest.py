@@ -30,10 +30,16 @@ def b32(seed: bytes) -> str:
 
 @pytest.fixture
 def alice(services: Services) -> str:
-    services.users.add(UserInput(
-        username="alice@example.test", first_name="Alice", last_name="Liddell",
-        email="alice@example.test", phone="555-123-4567", method="phone-call",
-    ))  # fmt: skip
+    services.users.add(
+        UserInput(
+            username="alice@example.test",
+            first_name="Alice",
+            last_name="Liddell",
+            email="alice@example.test",
+            phone="555-123-4567",
+            method="phone-call",
+        )
+    )
     return "alice@example.test"
 
 

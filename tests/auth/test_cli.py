@@ -14,8 +14,11 @@ from tests.auth.conftest import b32, totp_for
 def run(data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mfa_console", "--data", str(data), *args],
-        capture_output=True, text=True, input=stdin, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=60,
+    )
 
 
 def test_tokens_users_and_log_commands(data_file: Path, tmp_path: Path) -> None:
@@ -25,8 +28,10 @@ def test_tokens_users_and_log_commands(data_file: Path, tmp_path: Path) -> None:
     )
     seed = bytes(range(50, 70))
     csv_file = tmp_path / "t.csv"
-    csv_file.write_text("upn,serial number,secret key,time interval,manufacturer,model\n"
-                        f",HW-9,{b32(seed)},30,Contoso,c200\n,HW-bad,xyz,30,,\n")  # fmt: skip
+    csv_file.write_text(
+        "upn,serial number,secret key,time interval,manufacturer,model\n"
+        f",HW-9,{b32(seed)},30,Contoso,c200\n,HW-bad,xyz,30,,\n"
+    )
     imported = run(data_file, "tokens", "import", str(csv_file), "--json")
     assert json.loads(imported.stdout)["rejected"] == [
         {"line": 3, "reason": "the secret key is not Base32"}
@@ -46,8 +51,9 @@ def test_tokens_users_and_log_commands(data_file: Path, tmp_path: Path) -> None:
     assert only.stdout.count("OATH_CODE_VERIFIED") == 1
     drift = totp_for(b32(seed))
     ahead = time.time() + 600
-    resync = run(data_file, "tokens", "resync", "HW-9",
-                 stdin=f"{drift.at(ahead)}\n{drift.at(ahead + 30)}\n")  # fmt: skip
+    resync = run(
+        data_file, "tokens", "resync", "HW-9", stdin=f"{drift.at(ahead)}\n{drift.at(ahead + 30)}\n"
+    )
     assert resync.returncode == 0 and "resynchronised" in resync.stdout, resync.stderr
     assert run(data_file, "users", "unblock", "dave@example.test").returncode == 0
     assert run(data_file, "tokens", "unassign", "HW-9").returncode == 0
@@ -57,8 +63,17 @@ def test_software_token_secret_only_when_asked(data_file: Path) -> None:
     run(data_file, "users", "add", "erin@example.test", "--method", "oath-token")
     quiet = run(data_file, "users", "token", "erin@example.test", "--software", "--json")
     assert "secret" not in json.loads(quiet.stdout)
-    shown = json.loads(run(data_file, "users", "token", "erin@example.test", "--software",
-                           "--show-secret", "--json").stdout)  # fmt: skip
+    shown = json.loads(
+        run(
+            data_file,
+            "users",
+            "token",
+            "erin@example.test",
+            "--software",
+            "--show-secret",
+            "--json",
+        ).stdout
+    )
     assert shown["uri"].startswith("otpauth://totp/MFA%20Console:erin@example.test?secret=")
     code = totp_for(shown["secret"]).now()
     result = run(data_file, "users", "test", "erin@example.test", stdin=f"\n{code}\n")

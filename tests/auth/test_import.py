@@ -24,8 +24,9 @@ def write_csv(path: Path, *rows: str) -> Path:
     return path
 
 
-def test_csv_import_assigns_and_reports_each_rejected_row(services: Services, alice: str,
-                                                          tmp_path: Path) -> None:  # fmt: skip
+def test_csv_import_assigns_and_reports_each_rejected_row(
+    services: Services, alice: str, tmp_path: Path
+) -> None:
     csv_file = write_csv(
         tmp_path / "tokens.csv",
         f"{alice},HW-1,{b32(SEED).lower()},30,Contoso,OTP c200",
@@ -54,10 +55,10 @@ def test_csv_import_assigns_and_reports_each_rejected_row(services: Services, al
     assert again.imported == 0 and (2, "serial number HW-1 exists") in again.rejected
 
 
-def test_assign_replace_unassign_and_resync(services: Services, alice: str,
-                                            tmp_path: Path) -> None:  # fmt: skip
-    services.auth.import_file(write_csv(tmp_path / "t.csv", f",HW-1,{b32(SEED)},30,,",
-                                        f",HW-2,{b32(SEED80)},30,,"))  # fmt: skip
+def test_assign_replace_unassign_and_resync(services: Services, alice: str, tmp_path: Path) -> None:
+    services.auth.import_file(
+        write_csv(tmp_path / "t.csv", f",HW-1,{b32(SEED)},30,,", f",HW-2,{b32(SEED80)},30,,")
+    )
     services.auth.assign("HW-1", alice)
     with pytest.raises(ConsoleError, match="HW-1 already"):
         services.auth.assign("HW-2", alice)
@@ -84,19 +85,32 @@ def _pskc(path: Path, password: str | None = None, **extra: object) -> Path:
     document = pskc.PSKC()
     if password:
         document.encryption.setup_pbkdf2(password)
-    document.add_key(id="k1", serial="PS-1", secret=SEED, manufacturer="Vendor",
-                     algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp", time_interval=30,
-                     response_length=8, algorithm_suite="SHA256")  # fmt: skip
-    document.add_key(id="k2", serial="PS-2", secret=b"tooshort",
-                     algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp")  # fmt: skip
-    document.add_key(id="k3", serial="PS-3", secret=SEED,
-                     algorithm="urn:ietf:params:xml:ns:keyprov:pskc:hotp")  # fmt: skip
+    document.add_key(
+        id="k1",
+        serial="PS-1",
+        secret=SEED,
+        manufacturer="Vendor",
+        algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp",
+        time_interval=30,
+        response_length=8,
+        algorithm_suite="SHA256",
+    )
+    document.add_key(
+        id="k2",
+        serial="PS-2",
+        secret=b"tooshort",
+        algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp",
+    )
+    document.add_key(
+        id="k3", serial="PS-3", secret=SEED, algorithm="urn:ietf:params:xml:ns:keyprov:pskc:hotp"
+    )
     document.write(str(path))
     return path
 
 
-def test_pskc_keeps_digits_period_algorithm_and_reports_keys(services: Services, alice: str,
-                                                             tmp_path: Path) -> None:  # fmt: skip
+def test_pskc_keeps_digits_period_algorithm_and_reports_keys(
+    services: Services, alice: str, tmp_path: Path
+) -> None:
     report = services.auth.import_file(_pskc(tmp_path / "plain.pskcxml"))
     assert report.imported == 1
     lines = dict(report.rejected)

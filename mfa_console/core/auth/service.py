@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from mfa_console.core.keys import data_key
 from mfa_console.core.settings import SettingsStore
 
 TEST_APPLICATION = "Test User"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -57,10 +59,12 @@ class AuthService:
     def test_user(self, username: str, password: str, code: str) -> VerifyResult:
         """The Test User window: the password is not checked until a primary target exists."""
         del password
-        return verify(self._db, AuthRequest(
+        result = verify(self._db, AuthRequest(
             username=username, code=code, server_name=socket.gethostname(),
             server_ip="127.0.0.1", client_ip="127.0.0.1", application=TEST_APPLICATION,
         ))  # fmt: skip
+        log.info("Test User %s: %s", username, result.code)
+        return result
 
     # Tokens
     def tokens(self, text: str = "") -> list[TokenInfo]:
@@ -107,6 +111,8 @@ class AuthService:
                                           report)  # fmt: skip
             audit.record(session, "token.import", path.name, None, report.to_json())
         report.rejected.sort()
+        log.info("Imported %d tokens from %s (%d rejected)", report.imported, path.name,
+                 len(report.rejected))  # fmt: skip
         return report
 
     @staticmethod
