@@ -24,6 +24,10 @@ TOTP_URI = "urn:ietf:params:xml:ns:keyprov:pskc:totp"
 PERIODS = range(10, 301)
 
 
+class PasswordRequiredError(ConsoleError):
+    """The PSKC file is encrypted and no password was given."""
+
+
 @dataclass(frozen=True)
 class Parsed:
     line: int
@@ -113,7 +117,7 @@ def parse_pskc(raw: bytes, password: str | None) -> ParseReport:
         ) from None
     if document.encryption.is_encrypted:
         if not password:
-            raise ConsoleError("The PSKC file is protected by a password.",
+            raise PasswordRequiredError("The PSKC file is protected by a password.",
                                hint="Give the password (--password-stdin).")  # fmt: skip
         document.encryption.derive_key(password)
     lines = _key_lines(raw)

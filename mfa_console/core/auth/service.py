@@ -77,15 +77,19 @@ class AuthService:
             serials = {t.serial for t in tokens_of(session, user.id)}
             return [t for t in describe(session) if t.serial in serials]
 
-    def generate_software(self, username: str) -> SoftwareSecret:
+    def generate_software(self, username: str, *, set_method: bool = True) -> SoftwareSecret:
+        """A new pending secret; ``set_method`` also makes OATH Token the user's method (the Edit
+        User dialog does that itself, in its own save)."""
         issuer = self._settings.load(CompanySettings).company_name
         data_key(self._db)  # created (if new) before the write transaction
         with self._db.write() as session:
-            return tokens.generate_software(session, username, issuer)
+            return tokens.generate_software(session, username, issuer, set_method=set_method)
 
-    def assign(self, serial: str, username: str, *, replace: bool = False) -> None:
+    def assign(
+        self, serial: str, username: str, *, replace: bool = False, set_method: bool = True
+    ) -> None:
         with self._db.write() as session:
-            tokens.assign(session, serial, username, replace=replace)
+            tokens.assign(session, serial, username, replace=replace, set_method=set_method)
 
     def unassign(self, serial: str) -> None:
         with self._db.write() as session:
