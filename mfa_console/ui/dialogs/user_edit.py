@@ -98,6 +98,7 @@ class UserEditDialog(QDialog):
 
             token_tab = OathTokenTab(services, self.user.username, self._on_token_changed, self)
             self.tabs.addTab(token_tab, "OATH &Token")
+            self._tab_fields.append(set())
         self.enabled = QCheckBox("&Enabled")
         self.enabled.setChecked(self.user.enabled if self.user else True)
         self.enabled.toggled.connect(self.revalidate)
