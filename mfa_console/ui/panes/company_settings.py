@@ -73,6 +73,9 @@ class CompanySettingsPane(QWidget):
         self._build_widgets()
         tabs = QTabWidget()
         tabs.addTab(self._scrolled(self._general_tab()), "&General")
+        from mfa_console.ui.panes.company_auth_tab import CompanyAuthTab
+
+        tabs.addTab(self._scrolled(CompanyAuthTab(services)), "&Lockout and Log")
         self.save_button = QPushButton("&Save")
         self.save_button.clicked.connect(self.save)
         self.revert_button = QPushButton("Re&vert")
