@@ -20,6 +20,9 @@ def register_actions(users: Any) -> None:
     token.add_argument("--show-secret", action="store_true",
                        help="(--software) print the secret and otpauth:// URI")  # fmt: skip
     token.add_argument("--replace", action="store_true", help="(--serial) replace the user's token")
+    token.add_argument(
+        "--email", action="store_true", help="(--software) email the QR code (sealed in the outbox)"
+    )
     add_json_flag(token)
     token.set_defaults(func=_token)
     test = users.add_parser("test", help="verify a code (password, then code, on standard input)")
@@ -36,7 +39,7 @@ def _token(args: argparse.Namespace, services: Services) -> int:
         services.auth.assign(args.serial, args.username, replace=args.replace)
         print(f"{args.serial} assigned to {args.username}.")
         return 0
-    secret = services.auth.generate_software(args.username)
+    secret = services.auth.generate_software(args.username, send_email=args.email)
     shown = {"serial": secret.serial, "username": secret.username}
     if args.show_secret:
         shown |= {"secret": secret.secret, "uri": secret.uri}

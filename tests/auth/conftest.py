@@ -9,6 +9,7 @@ import pytest
 
 from mfa_console.app import Services
 from mfa_console.core.users.records import UserInput
+from tests.mail.conftest import certs, mail_services, shared_server, smtpd  # noqa: F401 (fixtures)
 
 
 def totp_for(

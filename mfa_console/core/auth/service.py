@@ -77,13 +77,21 @@ class AuthService:
             serials = {t.serial for t in tokens_of(session, user.id)}
             return [t for t in describe(session) if t.serial in serials]
 
-    def generate_software(self, username: str, *, set_method: bool = True) -> SoftwareSecret:
+    def generate_software(
+        self, username: str, *, set_method: bool = True, send_email: bool = False
+    ) -> SoftwareSecret:
         """A new pending secret; ``set_method`` also makes OATH Token the user's method (the Edit
-        User dialog does that itself, in its own save)."""
+        User dialog does that itself, in its own save); ``send_email`` queues the enrollment
+        email with the QR code, sealed, in the same transaction."""
         issuer = self._settings.load(CompanySettings).company_name
         data_key(self._db)  # created (if new) before the write transaction
         with self._db.write() as session:
-            return tokens.generate_software(session, username, issuer, set_method=set_method)
+            secret = tokens.generate_software(session, username, issuer, set_method=set_method)
+            if send_email:
+                from mfa_console.core.auth.enroll_mail import queue_token_email
+
+                queue_token_email(session, user_by_name(session, username), secret)
+        return secret
 
     def assign(
         self, serial: str, username: str, *, replace: bool = False, set_method: bool = True

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
@@ -52,6 +53,8 @@ class OathTokenTab(QWidget):
         self.secret.setPlaceholderText("Generate a secret to show it here (shown once)")
         self.generate_button = QPushButton("&Generate Software Token")
         self.generate_button.clicked.connect(self._on_generate_clicked)
+        self.send_email = QCheckBox("Also send it in the enrollment &email (QR code)")
+        self.send_email.setObjectName("token-send-email")
         self.serials = QComboBox()
         self.serials.setObjectName("token-serials")
         self.assign_button = QPushButton("&Assign")
@@ -69,6 +72,7 @@ class OathTokenTab(QWidget):
         group = QGroupBox("Software token (authenticator app)")
         layout = QVBoxLayout(group)
         layout.addWidget(self.generate_button)
+        layout.addWidget(self.send_email)
         layout.addWidget(self.qr)
         layout.addWidget(self.secret)
         return group
@@ -119,8 +123,12 @@ class OathTokenTab(QWidget):
             "until the new secret's first valid code.",
         ):  # fmt: skip
             return
-        self._after(lambda: self.services.auth.generate_software(self.username, set_method=False),
-                    "Generating a secret")  # fmt: skip
+        send = self.send_email.isChecked()
+        auth, username = self.services.auth, self.username
+        self._after(
+            lambda: auth.generate_software(username, set_method=False, send_email=send),
+            "Generating a secret",
+        )
 
     def _on_assign_clicked(self) -> None:
         serial = self.serials.currentText()
