@@ -21,7 +21,7 @@ from mfa_console.app import Services
 from mfa_console.core.auth.results import VerifyResult
 from mfa_console.ui.tasks import run_task
 
-PASSWORD_NOTE = "Not checked yet: no primary target (directory or RADIUS) is configured."
+PASSWORD_NOTE = "Not checked yet: no primary target is configured."
 
 
 class TestUserDialog(QDialog):
@@ -46,9 +46,8 @@ class TestUserDialog(QDialog):
         form = QFormLayout()
         form.addRow("Username:", QLabel(username))
         form.addRow("&Password:", self.password)
-        note = QLabel(PASSWORD_NOTE)
-        note.setWordWrap(True)
-        form.addRow("", note)
+        self.password.setToolTip(PASSWORD_NOTE)
+        form.addRow("", QLabel(f"<small>{PASSWORD_NOTE}</small>"))
         form.addRow("&One-time code:", self.code)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
