@@ -92,3 +92,20 @@ def test_lockout_and_log_tab_saves_the_settings(qtbot, services: Services) -> No
         0,
         False,
     )
+
+
+def test_the_service_purges_the_log_once_an_hour(services: Services) -> None:
+    from mfa_console.core.auth.jobs import log_retention_job
+    from mfa_console.core.progress import CancelToken
+
+    write_entry(
+        services.db,
+        AuthLogEntry(
+            "old@example.test", "FAILED_USER_NOT_FOUND", at=utcnow() - timedelta(days=400)
+        ),
+    )
+    job = log_retention_job(services)
+    assert job.due()
+    job.run(CancelToken())
+    assert services.auth.log_page(LogFilter()) == []
+    assert not job.due()  # not again within the hour
