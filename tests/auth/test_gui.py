@@ -130,3 +130,13 @@ def test_token_list_imports_assigns_resyncs_and_unblocks(
     dialog.locked.setCurrentRow(0)
     dialog.findChild(QPushButton, "locked-unblock").click()
     assert dialog.locked.count() == 0
+
+
+def test_token_model_passes_the_model_tester(qtbot, services: Services, alice: str) -> None:  # type: ignore[no-untyped-def]
+    from pytestqt.modeltest import ModelTester
+
+    services.auth.generate_software(alice)
+    dialog = OathTokensDialog(services)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 1
+    ModelTester(None).check(dialog.model)
