@@ -72,7 +72,7 @@ def test_assign_replace_unassign_and_resync(services: Services, alice: str, tmp_
         ResultCode.FAILED_OATH_CODE_INCORRECT
     )
     drift = services.auth.resync("HW-2", drifted.at(ahead), drifted.at(ahead + 30))
-    assert drift == 41
+    assert drift in (41, 40)  # 40 when a 30 s step ended since `now`
     later = time.time() + 60
     assert verify(services.db, AuthRequest(alice, drifted.at(later + 40 * 30)), now=later).code == (
         ResultCode.OATH_CODE_VERIFIED
