@@ -21,7 +21,7 @@ from mfa_console import __version__
 from mfa_console.core.errors import ConsoleError, DataFileLockedError, DiskFullError
 from mfa_console.core.text import printable
 
-_SHARED = {"output"}
+_SHARED = {"output", "users_auth"}
 
 
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:

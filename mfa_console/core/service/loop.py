@@ -97,7 +97,13 @@ def backup_job(services: Services) -> Job:
     return Job("backup", lambda: True, run)
 
 
-JOB_FACTORIES: list[JobFactory] = [sync_job, outbox_job, backup_job]
+def _log_retention_job(services: Services) -> Job:
+    from mfa_console.core.auth.jobs import log_retention_job
+
+    return log_retention_job(services)
+
+
+JOB_FACTORIES: list[JobFactory] = [sync_job, outbox_job, backup_job, _log_retention_job]
 
 
 class ServiceLoop:

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWid
 from mfa_console.app import Services
 from mfa_console.ui.forms.company import CompanySettingsForm
 from mfa_console.ui.forms.save_bar import SaveBar
+from mfa_console.ui.panes.company_auth_tab import CompanyAuthTab
+from mfa_console.ui.sizing import scrolled
 
 
 class CompanySettingsPane(QWidget):
@@ -21,6 +23,7 @@ class CompanySettingsPane(QWidget):
         area.setFrameShape(QScrollArea.Shape.NoFrame)
         tabs = QTabWidget()
         tabs.addTab(area, "G&eneral")
+        tabs.addTab(scrolled(CompanyAuthTab(services)), "&Lockout and Log")
         self.save_bar = SaveBar("Company Settings", [self.form])
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Company Settings</h2>"))
