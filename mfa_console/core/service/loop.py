@@ -30,11 +30,13 @@ HEARTBEAT_TTL = timedelta(minutes=2)
 
 @dataclass
 class Job:
-    """A periodic job: ``due()`` is asked every tick; ``run(progress)`` may honour cancel."""
+    """A periodic job: ``due()`` is asked every tick; ``run(progress)`` may honour cancel;
+    ``close()`` (optional) is called when the service stops."""
 
     name: str
     due: Callable[[], bool]
     run: Callable[[CancelToken], None]
+    close: Callable[[], None] | None = None
 
 
 JobFactory = Callable[["Services"], Job]
@@ -97,7 +99,24 @@ def backup_job(services: Services) -> Job:
     return Job("backup", lambda: True, run)
 
 
-JOB_FACTORIES: list[JobFactory] = [sync_job, outbox_job, backup_job]
+def radius_job(services: Services) -> Job:
+    """The RADIUS server: started, reloaded or stopped to match its settings at every tick.
+
+    It answers requests on its own threads, so a long sync or outbox run never stalls it."""
+    from mfa_console.core.radius.service import RadiusRunner
+    from mfa_console.core.radius.verification import ConsoleSecondFactor, QueuedAuthLog
+
+    auth_log = QueuedAuthLog(services.db)
+    runner = RadiusRunner(services.radius, ConsoleSecondFactor(services.db), auth_log)
+
+    def close() -> None:
+        runner.close()
+        auth_log.close()
+
+    return Job("radius", lambda: True, lambda _progress: runner.start_background(), close)
+
+
+JOB_FACTORIES: list[JobFactory] = [radius_job, sync_job, outbox_job, backup_job]
 
 
 class ServiceLoop:
@@ -133,9 +152,18 @@ class ServiceLoop:
                 self.stop_event.wait(self.tick)
         finally:
             self.stop()
+            self._close_jobs()
             beating.join()
             heartbeat.release()
             log.info("Service stopped.")
+
+    def _close_jobs(self) -> None:
+        for job in self.jobs:
+            if job.close is not None:
+                try:
+                    job.close()
+                except Exception as exc:
+                    log.error("Job %s did not stop cleanly: %s", job.name, exc)
 
     def _beat(self, heartbeat: Lease) -> None:
         """Renew the heartbeat while the loop lives, even during a long job."""
