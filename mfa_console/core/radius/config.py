@@ -21,8 +21,9 @@ MAX_SECRET = 128
 class RadiusClient:
     address: str  # one address ("10.0.0.5") or a subnet ("10.0.0.0/24")
     name: str = ""
-    require_user_match: bool = True
-    fallback_oath: bool = True
+    # As the original's Add RADIUS Client dialog: both unticked unless asked for.
+    require_user_match: bool = False
+    fallback_oath: bool = False
     append_code: bool = False
     message_authenticator: bool = True
 

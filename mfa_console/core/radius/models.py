@@ -22,8 +22,8 @@ class RadiusClientRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     address: Mapped[str] = mapped_column(String(64), unique=True)  # canonical IP or CIDR
     name: Mapped[str] = mapped_column(String(128), default="")
-    require_user_match: Mapped[bool] = mapped_column(Boolean, default=True)
-    fallback_oath: Mapped[bool] = mapped_column(Boolean, default=True)
+    require_user_match: Mapped[bool] = mapped_column(Boolean, default=False)
+    fallback_oath: Mapped[bool] = mapped_column(Boolean, default=False)
     append_code: Mapped[bool] = mapped_column(Boolean, default=False)
     message_authenticator: Mapped[bool] = mapped_column(Boolean, default=True)
 

@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from mfa_console.core.db.base import utcnow
-from mfa_console.core.db.lease import Lease, LeaseHeldError
+from mfa_console.core.db.lease import Lease, LeaseHeldError, clear_dead_holder
 from mfa_console.core.errors import ConsoleError
 from mfa_console.core.progress import CancelToken
 
@@ -140,6 +140,11 @@ class ServiceLoop:
 
     def run(self, *, once: bool = False) -> None:
         """Run until ``stop()`` (or one tick with ``once``); LeaseHeldError if a service runs."""
+        if clear_dead_holder(self.services.db, "service"):
+            log.warning(
+                "The previous service on this computer stopped without releasing its "
+                "heartbeat (killed or crashed); starting anyway."
+            )
         heartbeat = Lease(self.services.db, "service", HEARTBEAT_TTL).acquire()
         beating = threading.Thread(target=self._beat, args=(heartbeat,), daemon=True)
         beating.start()
