@@ -19,6 +19,7 @@ from mfa_console.core.users.service import UserService
 
 if TYPE_CHECKING:  # feature services are imported when first used, not at start
     from mfa_console.core.activation.service import ActivationService
+    from mfa_console.core.auth.service import AuthService
     from mfa_console.core.backup import BackupService
     from mfa_console.core.directory.service import DirectoryService
     from mfa_console.core.mail.service import MailService
@@ -38,7 +39,18 @@ class Services:
 
     @cached_property
     def secrets(self) -> SecretStore:
-        return SecretStore(self.db.install_id())
+        """Named secrets sealed in the data file (old keyring entries move in on first use)."""
+        from mfa_console.core.sealed_secrets import SealedSecretStore, move_keyring_entries
+
+        namespace = self.db.install_id()
+        move_keyring_entries(self.db, namespace)
+        return SealedSecretStore(namespace, db=self.db)
+
+    @cached_property
+    def auth(self) -> AuthService:
+        from mfa_console.core.auth.service import AuthService
+
+        return AuthService(self.db, self.settings)
 
     @cached_property
     def users(self) -> UserService:

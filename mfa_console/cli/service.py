@@ -3,7 +3,8 @@
 Logs go to stderr (the journal under systemd) and to the rotated service log in the log folder.
 SIGTERM and SIGINT stop it cleanly: a running sync stops between batches and the heartbeat is
 released.
-Secrets come from the unit's systemd credentials when it provides them, else the OS keyring.
+Secrets are sealed in the data file; the key that opens them (the data key) comes from the unit's
+single systemd credential ``data-key`` when it provides one, else the OS keyring.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 from typing import Any
 
 from mfa_console.app import Services
-from mfa_console.core.service.credentials import CredentialSecretStore, credentials_directory
+from mfa_console.core.service.credentials import credentials_directory
 from mfa_console.core.service.loop import ServiceLoop
 
 
@@ -34,10 +35,8 @@ def register(sub: Any) -> None:
 
 def cmd_service(args: argparse.Namespace, services: Services) -> int:
     _log_to_stderr()
-    directory = credentials_directory()
-    if directory is not None:
-        services.secrets = CredentialSecretStore(services.db.install_id(), directory)
-        logging.getLogger("mfa_console.service").info("Secrets: systemd credentials first.")
+    if credentials_directory() is not None:
+        logging.getLogger("mfa_console.service").info("Data key: systemd credential first.")
     loop = ServiceLoop(services, tick=max(args.tick, 0.05))
 
     def on_signal(signum: int, _frame: object) -> None:

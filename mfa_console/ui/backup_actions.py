@@ -117,6 +117,8 @@ def restore_from(window: MainWindow, path: Path) -> Task | None:
             else ""
         )
         note = _secrets_note("Enter these secrets again on this machine:", report.secrets_to_enter)
+        if report.key_needed:
+            note += f"\n{report.key_needed}"
         messages.info(window, "Restore complete", text, f"{detail}\n{note}".strip())
 
     return run_task(

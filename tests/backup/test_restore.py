@@ -57,15 +57,25 @@ def test_older_schema_backup_is_migrated(filled: Path, tmp_path: Path) -> None:
 
 
 def test_restore_on_another_machine_into_a_fresh_data_file(filled: Path, tmp_path: Path) -> None:
+    """Secrets travel sealed in the backup; the new machine needs the exported data key."""
+    from mfa_console.core.keyfile import export_key, import_key
+    from mfa_console.core.keys import KEY_ENTRY, data_key, forget_cached_keys, install_key
+    from mfa_console.core.secrets import SecretStore
+
     services = open_services(filled)
     services.secrets.set("email.smtp-password", "needle-3f9a")
+    key = data_key(services.db)
+    export_key(key, tmp_path / "key.json", "correct horse battery")
     try:
         result = services.backup.create(tmp_path / "to-move.mfabackup")
     finally:
-        services.secrets.delete("email.smtp-password")  # the other machine's keyring lacks it
         services.close()
-    assert result.manifest.secrets == ("email.smtp-password",)
+    assert result.manifest.data_key == key.fingerprint
+    assert result.manifest.secrets == ()
     assert b"needle-3f9a" not in result.path.read_bytes()
+    # The new machine's keyring has no data key for this data file.
+    SecretStore(result.manifest.install_id).delete(KEY_ENTRY)
+    forget_cached_keys()
     # The original's procedure: reinstall (a fresh default data file), restore, start again.
     fresh = tmp_path / "new-machine" / "mfa-console.db"
     new = open_services(fresh)
@@ -74,12 +84,15 @@ def test_restore_on_another_machine_into_a_fresh_data_file(filled: Path, tmp_pat
     finally:
         new.close()
     assert report.result.safety_backup is not None
-    assert report.secrets_to_enter == ("email.smtp-password",)
+    assert key.fingerprint in report.key_needed
+    assert "mfa-console key import FILE" in report.key_needed
     assert usernames(fresh) == usernames(filled)
     reopened = open_services(fresh)
     try:
         assert reopened.users.count()[0] == 3000
         assert reopened.db.install_id() == result.manifest.install_id
+        install_key(reopened.db, import_key(tmp_path / "key.json", "correct horse battery"))
+        assert reopened.secrets.get("email.smtp-password") == "needle-3f9a"
     finally:
         reopened.close()
 

@@ -47,6 +47,7 @@ def create_backup(
     *,
     secrets: tuple[str, ...] = (),
     progress: Progress | None = None,
+    data_key: str = "",
 ) -> BackupResult:
     """Back up the live data file ``source`` to ``destination`` (a file, or a folder for a
     default name). ``secrets`` are keyring entry names the manifest lists for a restore elsewhere.
@@ -61,7 +62,7 @@ def create_backup(
     partial = files.temp_name(destination, "partial")
     try:
         facts = take_snapshot(source, partial, progress)
-        manifest = _finish(partial, _manifest(source, facts, secrets), progress)
+        manifest = _finish(partial, _manifest(source, facts, secrets, data_key), progress)
         step(progress, 1, 1, "Saving the backup")
         os.replace(partial, destination)
         files.fsync_dir(destination.parent)
@@ -92,7 +93,9 @@ def _refuse_overwriting_data(source: Path, destination: Path) -> None:
         )
 
 
-def _manifest(source: Path, facts: SnapshotFacts, secrets: tuple[str, ...]) -> Manifest:
+def _manifest(
+    source: Path, facts: SnapshotFacts, secrets: tuple[str, ...], data_key: str
+) -> Manifest:
     return Manifest(
         program_version=__version__,
         schema_revisions=facts.schema_revisions,
@@ -104,6 +107,7 @@ def _manifest(source: Path, facts: SnapshotFacts, secrets: tuple[str, ...]) -> M
         host=socket.gethostname(),
         install_id=facts.install_id,
         secrets=tuple(secrets),
+        data_key=data_key,
     )
 
 

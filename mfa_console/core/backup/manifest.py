@@ -1,8 +1,10 @@
-"""What a backup says about itself: program, schema, users, checksum, and the secrets it lacks.
+"""What a backup says about itself: program, schema, users, checksum, and the keys it needs.
 
-Secrets live in the OS keyring, never in the data file, so a backup cannot carry them. The manifest
-names (only names, never values) the keyring entries that existed when the backup was made: after a
-restore on another machine they must be entered again.
+The data file's secrets are sealed under its data key (``core.keys``), which the backup does not
+carry: the manifest names it by fingerprint (``data_key``), so a restore on a machine without it
+says to import it (``mfa-console key import FILE``). The few secrets that stay in the OS keyring
+(the activation token, bound to this machine) are listed by name (never value) in ``secrets``:
+after a restore on another machine they must be entered again.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Manifest:
     host: str
     install_id: str
     secrets: tuple[str, ...] = ()
+    data_key: str = ""  # fingerprint of the data key the backup's secrets are sealed under
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
     extra: dict[str, Any] = field(default_factory=dict)
@@ -81,6 +84,7 @@ class Manifest:
                 host=str(data.get("host", "")),
                 install_id=str(data.get("install_id", "")),
                 secrets=tuple(str(s) for s in data.get("secrets", ())),
+                data_key=str(data.get("data_key", "")),
                 format=str(data["format"]),
                 format_version=int(data["format_version"]),
                 extra=dict(data.get("extra", {})),

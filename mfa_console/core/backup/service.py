@@ -16,9 +16,11 @@ from mfa_console.core.backup.errors import BackupError
 from mfa_console.core.backup.manifest import known_secrets
 from mfa_console.core.backup.restore import RestoreResult, restore_backup
 from mfa_console.core.backup.verify import VerifyResult, verify_backup
-from mfa_console.core.db import Database
+from mfa_console.core.db import Database, open_database
 from mfa_console.core.errors import ConsoleError, SecretsUnavailableError
+from mfa_console.core.keys import data_key, stored_fingerprint
 from mfa_console.core.progress import Progress
+from mfa_console.core.sealed_secrets import KEYRING_ONLY
 from mfa_console.core.secrets import SecretStore
 
 log = logging.getLogger(__name__)
@@ -28,9 +30,14 @@ log = logging.getLogger(__name__)
 class RestoreReport:
     result: RestoreResult
     secrets_to_enter: tuple[str, ...]  # listed in the backup, missing from this machine's keyring
+    key_needed: str = ""  # what to do when this machine lacks the backup's data key, else ""
 
     def to_json(self) -> dict[str, object]:
-        return {**self.result.to_json(), "secrets_to_enter": list(self.secrets_to_enter)}
+        return {
+            **self.result.to_json(),
+            "secrets_to_enter": list(self.secrets_to_enter),
+            "data_key_needed": self.key_needed,
+        }
 
 
 class BackupService:
@@ -47,16 +54,25 @@ class BackupService:
         return path
 
     def stored_secrets(self) -> tuple[str, ...]:
-        """Names of this data file's keyring entries (all known names if the keyring is shut)."""
+        """Names of this data file's keyring-only entries (all of them if the keyring is shut)."""
         store = SecretStore(self._db.install_id())
+        names = [name for name in known_secrets() if name in KEYRING_ONLY]
         try:
-            return tuple(name for name in known_secrets() if store.has(name))
+            return tuple(name for name in names if store.has(name))
         except SecretsUnavailableError:
-            return tuple(known_secrets())
+            return tuple(names)
+
+    def data_key_fingerprint(self) -> str:
+        with self._db.read() as session:
+            return stored_fingerprint(session) or ""
 
     def create(self, destination: Path, progress: Progress | None = None) -> BackupResult:
         result = create_backup(
-            self.data_path(), destination, secrets=self.stored_secrets(), progress=progress
+            self.data_path(),
+            destination,
+            secrets=self.stored_secrets(),
+            progress=progress,
+            data_key=self.data_key_fingerprint(),
         )
         self._record("backup.create", result)
         log.info("Backed up %d users to %s", result.manifest.user_count, result.path)
@@ -71,7 +87,20 @@ class BackupService:
             "Restored %d users from %s (safety backup %s)",
             result.manifest.user_count, path, result.safety_backup,
         )  # fmt: skip
-        return RestoreReport(result, self._missing_secrets(result))
+        return RestoreReport(result, self._missing_secrets(result), self._key_needed(result))
+
+    def _key_needed(self, result: RestoreResult) -> str:
+        """What to do when the restored file's secrets are sealed under a key this machine lacks."""
+        if not result.manifest.data_key:
+            return ""
+        restored = open_database(result.target)
+        try:
+            data_key(restored, create=False)
+        except ConsoleError as exc:
+            return str(exc)
+        finally:
+            restored.dispose()
+        return ""
 
     @staticmethod
     def _missing_secrets(result: RestoreResult) -> tuple[str, ...]:

@@ -91,8 +91,11 @@ def _read_group(session: Session, group: type[G]) -> G:
 
 
 def secret_store(session: Session) -> SecretStore:
+    """The data file's sealed secrets, read and written through ``session`` (its transaction)."""
+    from mfa_console.core.sealed_secrets import SealedSecretStore
+
     install_id = session.scalar(select(Meta.value).where(Meta.key == "install_id"))
-    return SecretStore(str(install_id))
+    return SealedSecretStore(str(install_id), session=session)
 
 
 def queue_for_user(

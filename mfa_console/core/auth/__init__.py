@@ -1,0 +1,1 @@
+"""Second factor verified on this server: OATH tokens, verification, lockout, authentication log."""

@@ -1,0 +1,169 @@
+"""The second factor's service for the GUI, the command line and the background service."""
+
+from __future__ import annotations
+
+import socket
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from mfa_console.core import audit
+from mfa_console.core.auth import lockout, tokens
+from mfa_console.core.auth.importing import parse_file
+from mfa_console.core.auth.log import AuthLogEntry, Cursor, LogFilter, last_hour, page
+from mfa_console.core.auth.models import OathTokenRow
+from mfa_console.core.auth.results import VerifyResult
+from mfa_console.core.auth.store import TokenInfo, add_token, describe, tokens_of, user_by_name
+from mfa_console.core.auth.tokens import SoftwareSecret
+from mfa_console.core.auth.verify import AuthRequest, verify
+from mfa_console.core.company import CompanySettings
+from mfa_console.core.db import Database
+from mfa_console.core.db.base import utcnow
+from mfa_console.core.db.models import UserRow
+from mfa_console.core.errors import ConsoleError, NotFoundError
+from mfa_console.core.keys import data_key
+from mfa_console.core.settings import SettingsStore
+
+TEST_APPLICATION = "Test User"
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    assigned: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)  # imported, but not assigned
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "imported": self.imported, "assigned": self.assigned,
+            "rejected": [{"line": n, "reason": r} for n, r in self.rejected],
+            "not_assigned": [{"line": n, "reason": r} for n, r in self.notes],
+        }  # fmt: skip
+
+
+class AuthService:
+    def __init__(self, db: Database, settings: SettingsStore) -> None:
+        self._db, self._settings = db, settings
+
+    # Verification
+    def verify(self, request: AuthRequest) -> VerifyResult:
+        return verify(self._db, request)
+
+    def test_user(self, username: str, password: str, code: str) -> VerifyResult:
+        """The Test User window: the password is not checked until a primary target exists."""
+        del password
+        return verify(self._db, AuthRequest(
+            username=username, code=code, server_name=socket.gethostname(),
+            server_ip="127.0.0.1", client_ip="127.0.0.1", application=TEST_APPLICATION,
+        ))  # fmt: skip
+
+    # Tokens
+    def tokens(self, text: str = "") -> list[TokenInfo]:
+        with self._db.read() as session:
+            return describe(session, text)
+
+    def tokens_of_user(self, username: str) -> list[TokenInfo]:
+        with self._db.read() as session:
+            user = user_by_name(session, username)
+            serials = {t.serial for t in tokens_of(session, user.id)}
+            return [t for t in describe(session) if t.serial in serials]
+
+    def generate_software(self, username: str) -> SoftwareSecret:
+        issuer = self._settings.load(CompanySettings).company_name
+        data_key(self._db)  # created (if new) before the write transaction
+        with self._db.write() as session:
+            return tokens.generate_software(session, username, issuer)
+
+    def assign(self, serial: str, username: str, *, replace: bool = False) -> None:
+        with self._db.write() as session:
+            tokens.assign(session, serial, username, replace=replace)
+
+    def unassign(self, serial: str) -> None:
+        with self._db.write() as session:
+            tokens.unassign(session, serial)
+
+    def resync(self, serial: str, first: str, second: str) -> int:
+        with self._db.write() as session:
+            return tokens.resync(session, serial, first, second, time.time())
+
+    def import_file(self, path: Path, password: str | None = None) -> ImportReport:
+        parsed = parse_file(path, password)
+        report = ImportReport(rejected=list(parsed.rejected))
+        key = data_key(self._db)
+        with self._db.write() as session:
+            for item in parsed.tokens:
+                if session.scalar(select(exists().where(OathTokenRow.serial == item.spec.serial))):
+                    report.rejected.append((item.line, f"serial number {item.spec.serial} exists"))
+                    continue
+                add_token(session, key, item.spec)
+                report.imported += 1
+                if item.username:
+                    self._assign_imported(session, item.spec.serial, item.username, item.line,
+                                          report)  # fmt: skip
+            audit.record(session, "token.import", path.name, None, report.to_json())
+        report.rejected.sort()
+        return report
+
+    @staticmethod
+    def _assign_imported(
+        session: Session, serial: str, username: str, line: int, report: ImportReport
+    ) -> None:
+        try:
+            with session.begin_nested():
+                tokens.assign(session, serial, username)
+            report.assigned += 1
+        except NotFoundError:
+            report.notes.append((line, f"no user {username!r}: {serial} imported unassigned"))
+        except tokens.TokenReplaceError as exc:
+            report.notes.append((line, f"{exc.message} {serial} imported unassigned"))
+
+    # Lockout
+    def locked_users(self) -> list[lockout.LockedUser]:
+        with self._db.read() as session:
+            return lockout.locked_users(session, utcnow())
+
+    def unblock(self, username: str) -> bool:
+        with self._db.write() as session:
+            user = user_by_name(session, username)
+            done = lockout.unblock(session, user.id)
+            if done:
+                audit.record(session, "user.unblock", user.username)
+            return done
+
+    # Log and status
+    def log_page(
+        self, where: LogFilter, after: Cursor | None = None, limit: int = 200
+    ) -> list[AuthLogEntry]:
+        return page(self._db, where, after, limit)
+
+    def last_hour(self) -> tuple[int, int]:
+        return last_hour(self._db)
+
+    def users_without_usable_method(self) -> int:
+        """Enabled users with no OATH token: nothing can verify them since the cloud retired."""
+        with self._db.read() as session:
+            has_token = exists().where(OathTokenRow.user_id == UserRow.id)
+            return int(session.scalar(
+                select(func.count()).select_from(UserRow).where(UserRow.enabled, ~has_token)
+            ) or 0)  # fmt: skip
+
+
+def since_text(value: str) -> datetime:
+    """``--since``: an ISO date/time (UTC) or a span back from now: 15m, 2h, 7d."""
+    text = value.strip()
+    units = {"m": "minutes", "h": "hours", "d": "days"}
+    if text[-1:] in units and text[:-1].isdigit():
+        return utcnow() - timedelta(**{units[text[-1]]: int(text[:-1])})
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ConsoleError(
+            f"--since {value!r} is not a time.",
+            hint="Use e.g. 2026-11-29, 2026-11-29T08:00, 30m, 12h or 7d.",
+        ) from None
+    return parsed if parsed.tzinfo is None else parsed.astimezone(UTC).replace(tzinfo=None)
