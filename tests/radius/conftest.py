@@ -5,17 +5,24 @@ from __future__ import annotations
 
 import re
 import subprocess
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from mfa_console.app import Services
 from mfa_console.core.radius.config import RadiusClient
 from mfa_console.core.radius.service import RadiusRunner
 from mfa_console.core.radius.verification import ConsoleSecondFactor, QueuedAuthLog
+from mfa_console.core.users.records import UserInput
+from tests.auth.conftest import totp_for
+from tests.services.fixtures import TestCAs
 from tests.services.freeradius import FreeRadius, free_udp_port
+from tests.services.slapd import SlapdServer
+from tests.sync.conftest import configure_ldap
 
 SECRET = "client-secret-1"
 UPSTREAM_SECRET = "upstream-secret-1"
@@ -145,3 +152,28 @@ def upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FreeRadius]:
     ).start()
     yield server
     server.stop()
+
+
+def add_console_user(services: Services, username: str, *, token: bool = True) -> pyotp.TOTP | None:
+    """A console user; with a software token, the TOTP that shows its codes."""
+    email = username if "@" in username else f"{username}@example.test"
+    services.users.add(UserInput(username=username, email=email,
+                                 phone="555-123-4567", method="phone-call"))  # fmt: skip
+    if not token:
+        return None
+    return totp_for(services.auth.generate_software(username).secret)
+
+
+def ldap_person(slapd: SlapdServer, password: str) -> str:
+    """A fresh slapd person with ``password``; its uid."""
+    uid = f"p{uuid.uuid4().hex[:8]}"
+    slapd.add_user(uid, userPassword=password)
+    return uid
+
+
+@pytest.fixture
+def ldap_radius(radius: RadiusEnv, slapd: SlapdServer, test_cas: TestCAs) -> RadiusEnv:
+    """RADIUS with the LDAP bind target on the session's slapd (StartTLS)."""
+    configure_ldap(radius.services, slapd, test_cas)
+    radius.configure(target="ldap")
+    return radius

@@ -130,9 +130,11 @@ class RadiusConfig:
                 after["secret"] = "(set)"
             action = "radius.client.add" if replace is None else "radius.client.edit"
             audit.record(session, action, address, before, after)
-            new_secret = secret if secret is not None else old_secret
-            if new_secret is not None:
-                self._secrets.set(client_secret_name(address), new_secret)
+        # The secret store writes its own transaction (the data file's, when secrets are sealed
+        # in it): after this one, never inside it.
+        new_secret = secret if secret is not None else old_secret
+        if new_secret is not None:
+            self._secrets.set(client_secret_name(address), new_secret)
         if replace is not None and replace != address:
             self._secrets.delete(client_secret_name(replace))
         return client
@@ -171,7 +173,7 @@ class RadiusConfig:
             position = (session.scalar(select(func.max(RadiusTargetRow.position))) or 0) + 1
             session.add(RadiusTargetRow(position=position, **asdict(target)))
             audit.record(session, "radius.target.add", target.key, None, asdict(target))
-            self._secrets.set(target_secret_name(target), secret)
+        self._secrets.set(target_secret_name(target), secret)
         return target
 
     def edit_target(self, old_key: str, target: RadiusTarget, secret: str | None) -> RadiusTarget:
@@ -188,8 +190,8 @@ class RadiusConfig:
             for name, value in asdict(target).items():
                 setattr(row, name, value)
             audit.record(session, "radius.target.edit", target.key, asdict(old), asdict(target))
-            if keep is not None:
-                self._secrets.set(target_secret_name(target), keep)
+        if keep is not None:
+            self._secrets.set(target_secret_name(target), keep)
         if target.key != old.key:
             self._secrets.delete(target_secret_name(old))
         return target

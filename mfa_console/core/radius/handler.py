@@ -30,6 +30,7 @@ from mfa_console.core.radius.targets import Primary
 
 log = logging.getLogger("mfa_console.radius")
 
+CLOUD_METHODS = frozenset({"phone-call", "text-message", "mobile-app"})
 CODE_LENGTH = 6  # an appended code: the last six digits of the password
 RETRYABLE = {"FAILED_OATH_CODE_INCORRECT", "FAILED_CODE_MISSING"}
 
@@ -150,6 +151,15 @@ class Handler:
             return self._reject(request, name, "FAILED_PRIMARY_AUTH", primary.reason, ctx)
         if not user.enabled:
             return self._disabled(request, user, ctx, primary)
+        if user.method in CLOUD_METHODS and not client.config.fallback_oath:
+            return self._reject(
+                request,
+                user.username,
+                "FAILED_METHOD_REQUIRES_CLOUD",
+                f"the user's method is {user.method}; this client does not "
+                "allow the fallback OATH token",
+                ctx,
+            )
         if code or no_target or client.config.append_code:
             verdict = self.factor.verify(user.username, code, ctx)
             return self._after_code(request, user.username, verdict, ctx, primary)

@@ -64,6 +64,7 @@ class ClientTable:
 class ConsoleUser:
     username: str
     enabled: bool
+    method: str
 
 
 @dataclass
@@ -83,7 +84,7 @@ def find_user(db: Database, resolution: UsernameResolution, name: str) -> Consol
     keys = [c.lower() for c in candidates]
     with db.read() as session:
         rows = session.execute(
-            select(UserRow.username, UserRow.username_key, UserRow.enabled).where(
+            select(UserRow.username, UserRow.username_key, UserRow.enabled, UserRow.method).where(
                 UserRow.username_key.in_(keys)
             )
         ).all()
@@ -91,5 +92,5 @@ def find_user(db: Database, resolution: UsernameResolution, name: str) -> Consol
     for key in keys:
         row = by_key.get(key)
         if row is not None:
-            return ConsoleUser(row.username, bool(row.enabled))
+            return ConsoleUser(row.username, bool(row.enabled), row.method)
     return None
