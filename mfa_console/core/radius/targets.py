@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import re
 import socket
 import threading
 import time
@@ -23,7 +24,7 @@ from pyrad import packet as rp
 
 from mfa_console.core.directory.connection import open_connection, tls_context
 from mfa_console.core.directory.discovery import endpoints
-from mfa_console.core.directory.errors import DirectoryError, ad_sub_code
+from mfa_console.core.directory.errors import DirectoryError, bind_error
 from mfa_console.core.directory.settings import DirectorySettings
 from mfa_console.core.radius import packets as pk
 from mfa_console.core.radius.config import RadiusTarget
@@ -145,7 +146,19 @@ class LdapTarget:
         return self._local.service
 
     def _bind(self, dn: str, password: str) -> Primary:
-        """Bind as ``dn``; a fresh connection each time, so no state survives between users."""
+        """Bind as ``dn`` on this thread's bind connection (a rebind: no new TLS handshake per
+        request); a fresh connection when it is missing or broken. Nothing else is done on it."""
+        conn = getattr(self._local, "binder", None)
+        if conn is not None and not conn.closed:
+            try:
+                if conn.rebind(user=dn, password=password):
+                    return Primary(True)
+                return Primary(False, _refusal(bind_error(dict(conn.result or {}), dn).message))
+            except (lexc.LDAPException, OSError):
+                self._local.binder = None
+        return self._fresh_bind(dn, password)
+
+    def _fresh_bind(self, dn: str, password: str) -> Primary:
         user_settings = dataclasses.replace(self.settings, bind="simple", bind_dn=dn)
         context = tls_context(self.settings)
         last = ""
@@ -159,20 +172,25 @@ class LdapTarget:
             except Exception as exc:  # unreachable server: try the next one
                 last = str(exc)
                 continue
-            with contextlib.suppress(lexc.LDAPException, OSError):
-                conn.unbind()
+            self._local.binder = conn
             return Primary(True)
         return Primary(False, f"no directory server answered ({last})", unreachable=True)
 
     def close(self) -> None:
-        conn = getattr(self._local, "service", None)
-        if conn is not None:
-            with contextlib.suppress(lexc.LDAPException, OSError):
-                conn.unbind()
+        """Close this thread's connections (the others end with their threads)."""
+        for name in ("service", "binder"):
+            conn = getattr(self._local, name, None)
+            if conn is not None:
+                with contextlib.suppress(lexc.LDAPException, OSError):
+                    conn.unbind()
+
+
+_AD_CODE = re.compile(r"(?:data|AD code) ([0-9a-f]{3})", re.IGNORECASE)
 
 
 def _refusal(message: str) -> str:
-    code = ad_sub_code(message)
+    match = _AD_CODE.search(message)
+    code = match.group(1).lower() if match else ""
     if code in AD_REASONS:
         return f"{AD_REASONS[code]} (AD code {code})"
     if "invalidCredentials" in message or "wrong bind DN or password" in message:
