@@ -134,9 +134,9 @@ class Handler:
             )
         code = ""
         secret = password
-        if no_target:
-            code, secret = password, ""
-        elif client.config.append_code:
+        if no_target and not client.config.append_code:
+            code, secret = password, ""  # the code alone
+        elif client.config.append_code:  # (with target None the password part is not checked)
             secret, code = _split_code(password)
             if not code:
                 return self._reject(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from mfa_console.core.company import CompanySettings
 from mfa_console.core.db import Database
+from mfa_console.core.db.engine import translate_errors
 from mfa_console.core.db.models import UserRow
 from mfa_console.core.radius.config import RadiusClient
 from mfa_console.core.radius.settings import RadiusSettings
@@ -78,16 +79,18 @@ class Runtime:
     server_name: str
 
 
+_FIND_USER = select(UserRow.username, UserRow.username_key, UserRow.enabled, UserRow.method).where(
+    UserRow.username_key.in_(bindparam("keys", expanding=True))
+)
+
+
 def find_user(db: Database, resolution: UsernameResolution, name: str) -> ConsoleUser | None:
-    """The console user ``name`` stands for (Company Settings > Username Resolution)."""
-    candidates = resolution.candidates(name)
-    keys = [c.lower() for c in candidates]
-    with db.read() as session:
-        rows = session.execute(
-            select(UserRow.username, UserRow.username_key, UserRow.enabled, UserRow.method).where(
-                UserRow.username_key.in_(keys)
-            )
-        ).all()
+    """The console user ``name`` stands for (Company Settings > Username Resolution).
+
+    A Core query on a pooled connection: this runs for every request."""
+    keys = [c.lower() for c in resolution.candidates(name)]
+    with translate_errors(db), db.engine.connect() as conn:
+        rows = conn.execute(_FIND_USER, {"keys": keys}).all()
     by_key = {row.username_key: row for row in rows}
     for key in keys:
         row = by_key.get(key)

@@ -22,8 +22,12 @@ log = logging.getLogger("mfa_console.radius")
 
 
 class ConsoleSecondFactor:
-    def __init__(self, db: Database) -> None:
+    """Verifications one at a time: each is a short write transaction, and SQLite serialises
+    writers anyway; waiting on a lock here is cheaper than SQLite's busy retries (sleeps)."""
+
+    def __init__(self, db: Database, writes: threading.Lock | None = None) -> None:
         self.db = db
+        self.writes = writes or threading.Lock()
 
     def verify(self, username: str, code: str, context: RequestContext) -> Verdict:
         request = AuthRequest(
@@ -35,7 +39,8 @@ class ConsoleSecondFactor:
             application=context.application or "RADIUS",
         )
         try:
-            result = verify(self.db, request)
+            with self.writes:
+                result = verify(self.db, request)
         except ConsoleError as exc:
             log.error("Verification of %s failed: %s", username, exc)
             return Verdict("FAILED_VERIFICATION_ERROR", False, exc.message)
@@ -48,8 +53,9 @@ class QueuedAuthLog:
 
     BATCH = 500
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, writes: threading.Lock | None = None) -> None:
         self.db = db
+        self.writes = writes or threading.Lock()
         self._queue: queue.Queue[AuthEvent | None] = queue.Queue(maxsize=100_000)
         self._thread = threading.Thread(target=self._run, name="radius-auth-log", daemon=True)
         self._thread.start()
@@ -88,7 +94,7 @@ class QueuedAuthLog:
 
     def _write(self, events: list[AuthEvent]) -> None:
         try:
-            with self.db.write() as session:
+            with self.writes, self.db.write() as session:
                 for event in events:
                     add_entry(session, _entry(event))
         except ConsoleError as exc:

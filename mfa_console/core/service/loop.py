@@ -106,8 +106,9 @@ def radius_job(services: Services) -> Job:
     from mfa_console.core.radius.service import RadiusRunner
     from mfa_console.core.radius.verification import ConsoleSecondFactor, QueuedAuthLog
 
-    auth_log = QueuedAuthLog(services.db)
-    runner = RadiusRunner(services.radius, ConsoleSecondFactor(services.db), auth_log)
+    writes = threading.Lock()  # the server's own writes, one at a time
+    auth_log = QueuedAuthLog(services.db, writes)
+    runner = RadiusRunner(services.radius, ConsoleSecondFactor(services.db, writes), auth_log)
 
     def close() -> None:
         runner.close()
