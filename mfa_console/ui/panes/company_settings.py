@@ -38,6 +38,7 @@ from mfa_console.core.users.methods import LANGUAGES, METHODS
 from mfa_console.ui import messages
 from mfa_console.ui.choices import choice_combo, fill_modes
 from mfa_console.ui.dialogs.user_edit import country_combo, problem_label, show_problem
+from mfa_console.ui.panes.username_resolution_tab import UsernameResolutionTab
 
 LANGUAGE_ROWS = (
     ("language_phone_call", "Phone call language:"),
@@ -73,6 +74,9 @@ class CompanySettingsPane(QWidget):
         self._build_widgets()
         tabs = QTabWidget()
         tabs.addTab(self._scrolled(self._general_tab()), "&General")
+        self.resolution_tab = UsernameResolutionTab(services)
+        self.resolution_tab.changed.connect(self.revalidate)
+        tabs.addTab(self.resolution_tab, "&Username Resolution")
         self.save_button = QPushButton("&Save")
         self.save_button.clicked.connect(self.save)
         self.revert_button = QPushButton("Re&vert")
@@ -233,6 +237,7 @@ class CompanySettingsPane(QWidget):
         self.revalidate()
 
     def revert(self) -> None:
+        self.resolution_tab.load()
         self.load(self.services.settings.load(CompanySettings))
 
     def save(self) -> bool:
@@ -240,6 +245,7 @@ class CompanySettingsPane(QWidget):
         settings = self.values()
         try:
             self.services.settings.save(settings)
+            self.resolution_tab.save()
         except ValidationError as exc:
             self.show_problems(exc.problems)
             messages.error(self, "Company settings were not saved", exc)
@@ -263,8 +269,10 @@ class CompanySettingsPane(QWidget):
         self.problems = dict(problems)
         for key, label in self._problem_labels.items():
             show_problem(label, problems.get(key))
-        changed = self.values() != self.stored
-        self.save_button.setEnabled(changed and not problems)
+        tab = getattr(self, "resolution_tab", None)
+        tab_problems = tab.problems() if tab is not None and tab.stored is not None else {}
+        changed = self.values() != self.stored or (tab is not None and tab.is_changed())
+        self.save_button.setEnabled(changed and not problems and not tab_problems)
         self.revert_button.setEnabled(changed)
 
     # Slots ---------------------------------------------------------------------------------
