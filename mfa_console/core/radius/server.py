@@ -18,6 +18,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -30,6 +31,9 @@ from mfa_console.core.radius.state import IN_FLIGHT, ReplyCache
 log = logging.getLogger("mfa_console.radius")
 
 MAX_DATAGRAM = 4096
+# A request that waited this long for a worker is dropped unanswered: its client has given up
+# or retransmitted (a retransmission is answered from the cache once the first is done).
+STALE_SECONDS = 10.0
 
 
 class PortInUseError(ConsoleError):
@@ -162,12 +166,30 @@ class RadiusServer:
             return
         assert self._pool is not None
         with contextlib.suppress(RuntimeError):  # RuntimeError: the pool stopped (stopping)
-            self._pool.submit(self._work, sock, kind, data[:length], peer, client, key)
+            self._pool.submit(
+                self._work, sock, kind, data[:length], peer, client, key, time.monotonic()
+            )
 
     def _work(
-        self, sock: socket.socket, kind: str, data: bytes, peer: tuple, client: Client, key: tuple
+        self,
+        sock: socket.socket,
+        kind: str,
+        data: bytes,
+        peer: tuple,
+        client: Client,
+        key: tuple,
+        arrived: float,
     ) -> None:
         source = str(peer[0]).removeprefix("::ffff:")
+        if time.monotonic() - arrived > STALE_SECONDS:
+            self.cache.answer(key, None)
+            self.handler.counts.add("dropped-overload")
+            log.warning(
+                "RADIUS request from %s dropped: waited over %.0f s (overload).",
+                source,
+                STALE_SECONDS,
+            )
+            return
         try:
             if kind == "auth":
                 reply = self.handler.authenticate(data, source, client)
