@@ -83,6 +83,7 @@ class RadiusServer:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
+        self._overload_logged = 0.0
 
     @property
     def listening(self) -> list[str]:
