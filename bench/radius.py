@@ -17,7 +17,6 @@ Run from the repository root inside a keyring session, e.g.
 from __future__ import annotations
 
 import argparse
-import base64
 import hashlib
 import hmac
 import json
@@ -87,7 +86,8 @@ def make_data(path: Path, users: int) -> None:
             for i in range(start, min(users, start + 20_000)):
                 token_id = uuid.uuid4().hex
                 sealed = key.seal(seed_of(i), seed_purpose(token_id))
-                tokens.append((token_id, f"B{i:06d}", "software", "active", i + 1, sealed, now, now))
+                row = (token_id, f"B{i:06d}", "software", "active", i + 1, sealed, now, now)
+                tokens.append(row)
                 states.append((token_id,))
             cur.executemany(
                 "INSERT INTO oath_tokens (id, serial, kind, state, user_id, seed_sealed, "
