@@ -17,7 +17,7 @@ from types import ModuleType
 from mfa_console import __version__
 from mfa_console.core.errors import ConsoleError, DataFileLockedError
 
-_SHARED = {"output"}
+_SHARED = {"output", "users_auth"}
 
 
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:

@@ -26,6 +26,11 @@ def register(sub: Any) -> None:
     exporting.set_defaults(func=_export)
     importing = key.add_parser("import", help="import the data key from FILE (passphrase on stdin)")
     importing.add_argument("file", type=Path)
+    importing.add_argument(
+        "--print-for-systemd",
+        action="store_true",
+        help="print the key for `systemd-creds encrypt --name=data-key -` instead of storing it",
+    )
     importing.set_defaults(func=_import)
     show = key.add_parser("show", help="the data key's fingerprint")
     add_json_flag(show)
@@ -56,6 +61,9 @@ def _import(args: argparse.Namespace, services: Services) -> int:
     from mfa_console.core.keys import install_key
 
     key = import_key(args.file, read_secret_line("passphrase"))
+    if args.print_for_systemd:
+        sys.stdout.write(key.encoded())  # asked for explicitly, to pipe into systemd-creds
+        return 0
     install_key(services.db, key)
     print(f"Data key {key.fingerprint} imported into this machine's keyring.")
     return 0

@@ -51,6 +51,9 @@ def register(sub: Any) -> None:
     exporting = users.add_parser("export", help="export all users to a CSV file")
     exporting.add_argument("file", type=Path)
     exporting.set_defaults(func=_export)
+    from mfa_console.cli.users_auth import register_actions
+
+    register_actions(users)  # token, test, unblock
 
 
 def _add_user_options(parser: argparse.ArgumentParser) -> None:

@@ -284,6 +284,13 @@ PROVIDERS: list[Provider] = [
         ("mfa_console.core.mail.status",),
         "Users are not sent enrollment email.",
     ),
+    feature_provider(
+        "authentication",
+        "Authentication",
+        "users",
+        ("mfa_console.core.auth.status",),
+        "No verification on this server.",
+    ),
     service_section,
     sizing_section,
     activity_section,

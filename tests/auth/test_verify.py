@@ -21,8 +21,9 @@ def check(services: Services, user: str, code: str, now: float) -> ResultCode:
     return verify(services.db, AuthRequest(user, code, application="tests"), now=now).code
 
 
-def test_codes_at_the_current_step_and_either_side(services: Services, alice: str,
-                                                    enrolled: pyotp.TOTP) -> None:  # fmt: skip
+def test_codes_at_the_current_step_and_either_side(
+    services: Services, alice: str, enrolled: pyotp.TOTP
+) -> None:
     now = time.time()
     assert check(services, alice, enrolled.at(now - STEP), now) == ResultCode.OATH_CODE_VERIFIED
     assert check(services, alice, enrolled.at(now), now) == ResultCode.OATH_CODE_VERIFIED
@@ -32,8 +33,9 @@ def test_codes_at_the_current_step_and_either_side(services: Services, alice: st
     )
 
 
-def test_duplicate_and_old_codes_are_refused(services: Services, alice: str,
-                                             enrolled: pyotp.TOTP) -> None:  # fmt: skip
+def test_duplicate_and_old_codes_are_refused(
+    services: Services, alice: str, enrolled: pyotp.TOTP
+) -> None:
     now = time.time()
     assert check(services, alice, enrolled.at(now), now) == ResultCode.OATH_CODE_VERIFIED
     assert check(services, alice, enrolled.at(now), now) == ResultCode.FAILED_OATH_CODE_DUPLICATE
@@ -49,8 +51,9 @@ def test_window_is_configurable(services: Services, alice: str, enrolled: pyotp.
     assert check(services, alice, enrolled.at(now), now) == ResultCode.OATH_CODE_VERIFIED
 
 
-def test_new_secret_becomes_active_at_its_first_code(services: Services, alice: str,
-                                                     enrolled: pyotp.TOTP) -> None:  # fmt: skip
+def test_new_secret_becomes_active_at_its_first_code(
+    services: Services, alice: str, enrolled: pyotp.TOTP
+) -> None:
     now = time.time()
     assert check(services, alice, enrolled.at(now), now) == ResultCode.OATH_CODE_VERIFIED
     first = services.auth.tokens_of_user(alice)
@@ -71,8 +74,9 @@ def test_new_secret_becomes_active_at_its_first_code(services: Services, alice: 
     )
 
 
-def test_lockout_counts_wrong_duplicate_and_old_codes(services: Services, alice: str,
-                                                      enrolled: pyotp.TOTP) -> None:  # fmt: skip
+def test_lockout_counts_wrong_duplicate_and_old_codes(
+    services: Services, alice: str, enrolled: pyotp.TOTP
+) -> None:
     services.settings.save(AuthSettings(lockout_denials=3, lockout_unblock_minutes=0))
     now = time.time()
     assert check(services, alice, enrolled.at(now), now) == ResultCode.OATH_CODE_VERIFIED
@@ -88,10 +92,12 @@ def test_lockout_counts_wrong_duplicate_and_old_codes(services: Services, alice:
     assert check(services, alice, right, now) == ResultCode.OATH_CODE_VERIFIED
 
 
-def test_lockout_ends_by_itself_and_counter_resets(services: Services, alice: str,
-                                                   enrolled: pyotp.TOTP) -> None:  # fmt: skip
-    services.settings.save(AuthSettings(lockout_denials=2, lockout_counter_reset_minutes=1,
-                                        lockout_unblock_minutes=5))  # fmt: skip
+def test_lockout_ends_by_itself_and_counter_resets(
+    services: Services, alice: str, enrolled: pyotp.TOTP
+) -> None:
+    services.settings.save(
+        AuthSettings(lockout_denials=2, lockout_counter_reset_minutes=1, lockout_unblock_minutes=5)
+    )
     now = time.time()
     assert check(services, alice, "000001", now) == ResultCode.FAILED_OATH_CODE_INCORRECT
     # The counter restarts after a minute: one more denial does not lock.
@@ -125,12 +131,22 @@ def test_users_disabled_missing_cloud_and_tokenless(services: Services, alice: s
     assert result.code == ResultCode.SUCCESS_USER_DISABLED and result.ok
 
 
-def test_every_attempt_is_logged_with_the_chosen_fields(services: Services, alice: str,
-                                                        enrolled: pyotp.TOTP) -> None:  # fmt: skip
+def test_every_attempt_is_logged_with_the_chosen_fields(
+    services: Services, alice: str, enrolled: pyotp.TOTP
+) -> None:
     now = time.time()
-    verify(services.db, AuthRequest(alice, enrolled.at(now), server_name="vpn1",
-                                    server_ip="10.1.1.1", client_ip="10.2.2.2",
-                                    application="VPN"), now=now)  # fmt: skip
+    verify(
+        services.db,
+        AuthRequest(
+            alice,
+            enrolled.at(now),
+            server_name="vpn1",
+            server_ip="10.1.1.1",
+            client_ip="10.2.2.2",
+            application="VPN",
+        ),
+        now=now,
+    )
     services.settings.save(AuthSettings(log_names=False, log_email=False))
     check(services, alice, "999999", now)
     rows = services.auth.log_page(LogFilter(user="ALICE@example.test"))

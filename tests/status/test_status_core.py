@@ -21,7 +21,8 @@ def by_key(services: Services) -> dict[str, StatusSection]:
 def test_empty_file(services: Services) -> None:
     sections = by_key(services)
     assert list(sections) == [
-        "activation", "users", "data-file", "sync", "email", "service", "sizing", "activity",
+        "activation", "users", "data-file", "sync", "email", "authentication", "service",
+        "sizing", "activity",
     ]  # fmt: skip
     for key in ("sync", "email"):
         assert sections[key].state == status.NOT_CONFIGURED

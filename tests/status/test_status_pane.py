@@ -33,7 +33,7 @@ def card_text(pane: StatusPane, key: str) -> str:
 def test_empty_file_cards(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
     pane = make_pane(qtbot, services)
     assert set(pane.cards) == {
-        "activation", "users", "data-file", "sync", "email", "service", "sizing",
+        "activation", "users", "data-file", "sync", "email", "authentication", "service", "sizing",
     }  # fmt: skip
     assert "Not configured" in card_text(pane, "email")
     assert "0 users" in card_text(pane, "users")

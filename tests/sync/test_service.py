@@ -99,9 +99,20 @@ def _configure_without_password(services: Services, slapd: SlapdServer, cas: Tes
     services.settings.save(settings)
 
 
+def _seal_bind_password(services: Services, password: str) -> str:
+    """The console stores the bind password sealed in the data file; returns the data key (the
+    one secret the service needs, as its systemd credential ``data-key``)."""
+    from mfa_console.core.keys import data_key
+
+    services.secrets.set(SECRET, password)
+    return data_key(services.db).encoded()
+
+
 def _systemd_credential(tmp_path: Path, value: str) -> Path:
     """Encrypt ``value`` as systemd-creds does, then decrypt it the way systemd does at unit
     start (LoadCredentialEncrypted=): into a private directory only this user can read."""
+    from mfa_console.core.keys import KEY_ENTRY as SECRET  # the service's single credential
+
     if shutil.which("systemd-creds") is None or os.geteuid() != 0:
         pytest.skip("systemd-creds (as root) is needed to encrypt a credential")
     cred = tmp_path / f"{SECRET}.cred"
@@ -129,7 +140,7 @@ def test_headless_service_reads_bind_password_from_systemd_credentials(
 ) -> None:
     _configure_without_password(services, slapd, test_cas)
     _prepare(services, slapd)
-    credentials = _systemd_credential(tmp_path, slapd.reader_pw)
+    credentials = _systemd_credential(tmp_path, _seal_bind_password(services, slapd.reader_pw))
 
     process = _service(data_file, "--once", env=_headless_env(tmp_path, credentials))
     _, stderr = process.communicate(timeout=60)
@@ -146,10 +157,11 @@ def test_headless_service_without_credential_or_keyring_fails_safely(
 ) -> None:
     _configure_without_password(services, slapd, test_cas)
     _prepare(services, slapd)
+    key = _seal_bind_password(services, slapd.reader_pw)
     loose = tmp_path / "loose"
     loose.mkdir()
-    (loose / SECRET).write_text(slapd.reader_pw)
-    (loose / SECRET).chmod(0o644)  # a plain file others can read: never used
+    (loose / "data-key").write_text(key)
+    (loose / "data-key").chmod(0o644)  # a plain file others can read: never used
 
     for credentials in (None, loose):
         with services.db.write() as session:  # make the schedule due again
@@ -160,5 +172,5 @@ def test_headless_service_without_credential_or_keyring_fails_safely(
         run = services.sync.history.last_run()
         assert run is not None and run.status == "failed"
         expected = "keyring" if credentials is None else "other users"
-        assert expected in run.message
+        assert expected in run.message and "key import" in run.message
         assert run.counts["added"] == 0

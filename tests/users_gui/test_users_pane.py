@@ -105,10 +105,10 @@ def test_directory_email_and_test_buttons(qtbot, few_users: Services) -> None:  
     assert pane.buttons["import"].isEnabled()  # the dialog says what to set up, if anything
     assert not pane.buttons["email"].isEnabled()  # nothing selected
     assert not pane.buttons["test"].isEnabled()
-    assert "does not include" in pane.buttons["test"].toolTip()
+    assert "one-time code" in pane.buttons["test"].toolTip()
     select(pane, "carol@contoso.com")
     assert pane.buttons["email"].isEnabled()
-    assert not pane.buttons["test"].isEnabled()  # no authentication service in this version
+    assert pane.buttons["test"].isEnabled()  # one user selected: Test User
     calls: list[object] = []
     pane.set_import_handler(lambda: calls.append("import"))
     pane.set_test_handler(calls.append)

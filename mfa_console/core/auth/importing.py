@@ -24,6 +24,10 @@ TOTP_URI = "urn:ietf:params:xml:ns:keyprov:pskc:totp"
 PERIODS = range(10, 301)
 
 
+class PasswordRequiredError(ConsoleError):
+    """The PSKC file is encrypted and no password was given."""
+
+
 @dataclass(frozen=True)
 class Parsed:
     line: int
@@ -113,25 +117,27 @@ def parse_pskc(raw: bytes, password: str | None) -> ParseReport:
         ) from None
     if document.encryption.is_encrypted:
         if not password:
-            raise ConsoleError("The PSKC file is protected by a password.",
+            raise PasswordRequiredError("The PSKC file is protected by a password.",
                                hint="Give the password (--password-stdin).")  # fmt: skip
         document.encryption.derive_key(password)
     lines = _key_lines(raw)
-    report, seen = ParseReport(), set[str]()
+    report, seen, undecryptable = ParseReport(), set[str](), 0
     for index, key in enumerate(document.keys):
         line = lines[index] if index < len(lines) else 0
         try:
             spec = _pskc_spec(key, index, seen)
         except PSKCError as exc:
-            wrong = "password" in str(exc).lower() or "mac" in str(exc).lower()
-            reason = "the password is wrong" if wrong else f"cannot decrypt the key ({exc})"
-            report.rejected.append((line, reason))
+            report.rejected.append((line, f"cannot decrypt the key ({exc})"))
+            undecryptable += 1
             continue
         except ValueError as exc:
             report.rejected.append((line, str(exc)))
             continue
         seen.add(spec.serial)
         report.tokens.append(Parsed(line, spec, key.userid or ""))
+    if undecryptable and not report.tokens:
+        raise ConsoleError("The password does not open the PSKC file (no key could be decrypted).",
+                           hint="Type the password the vendor gave with the file.")  # fmt: skip
     return report
 
 

@@ -15,9 +15,9 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from mfa_console.core.auth.models import AuthLogRow
@@ -29,6 +29,7 @@ from mfa_console.core.db.models import UserRow
 from mfa_console.core.progress import NullProgress, Progress, check_cancel
 
 PAGE = 200
+_INSERT = insert(AuthLogRow)
 PURGE_BATCH = 5000
 
 
@@ -75,9 +76,23 @@ def write_entry(db: Database, entry: AuthLogEntry) -> None:
         add_entry(session, entry)
 
 
-def add_entry(session: Session, entry: AuthLogEntry, user: UserRow | None = None) -> None:
+class _Named(Protocol):
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+
+
+def add_entry(
+    session: Session,
+    entry: AuthLogEntry,
+    user: _Named | None = None,
+    settings: AuthSettings | None = None,
+) -> None:
     """Add ``entry`` in the caller's transaction (fills names from ``user`` or the users table)."""
-    settings = load_in(session, AuthSettings)
+    settings = settings or load_in(session, AuthSettings)
     if user is None and (entry.first_name is None or entry.email is None):
         user = session.scalar(select(UserRow).where(UserRow.username_key == entry.username.lower()))
     first, last, email = entry.first_name, entry.last_name, entry.email
@@ -89,13 +104,14 @@ def add_entry(session: Session, entry: AuthLogEntry, user: UserRow | None = None
         first = last = ""
     if not settings.log_email:
         email = ""
-    session.add(AuthLogRow(
-        id=entry.id or uuid7(), at=entry.at or utcnow(), username=entry.username,
-        username_key=entry.username.lower(), first_name=first or "", last_name=last or "",
-        email=email or "", method=entry.method, mode=entry.mode, result=entry.result,
-        reason=entry.reason, server_name=entry.server_name, server_ip=entry.server_ip,
-        client_ip=entry.client_ip, application=entry.application,
-    ))  # fmt: skip
+    session.execute(_INSERT, {
+        "id": entry.id or uuid7(), "at": entry.at or utcnow(), "username": entry.username,
+        "username_key": entry.username.lower(), "first_name": first or "",
+        "last_name": last or "", "email": email or "", "method": entry.method,
+        "mode": entry.mode, "result": entry.result, "reason": entry.reason,
+        "server_name": entry.server_name, "server_ip": entry.server_ip,
+        "client_ip": entry.client_ip, "application": entry.application,
+    })  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from mfa_console.core.keys import data_key
 from mfa_console.core.settings import SettingsStore
 
 TEST_APPLICATION = "Test User"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -57,10 +59,12 @@ class AuthService:
     def test_user(self, username: str, password: str, code: str) -> VerifyResult:
         """The Test User window: the password is not checked until a primary target exists."""
         del password
-        return verify(self._db, AuthRequest(
+        result = verify(self._db, AuthRequest(
             username=username, code=code, server_name=socket.gethostname(),
             server_ip="127.0.0.1", client_ip="127.0.0.1", application=TEST_APPLICATION,
         ))  # fmt: skip
+        log.info("Test User %s: %s", username, result.code)
+        return result
 
     # Tokens
     def tokens(self, text: str = "") -> list[TokenInfo]:
@@ -73,15 +77,27 @@ class AuthService:
             serials = {t.serial for t in tokens_of(session, user.id)}
             return [t for t in describe(session) if t.serial in serials]
 
-    def generate_software(self, username: str) -> SoftwareSecret:
+    def generate_software(
+        self, username: str, *, set_method: bool = True, send_email: bool = False
+    ) -> SoftwareSecret:
+        """A new pending secret; ``set_method`` also makes OATH Token the user's method (the Edit
+        User dialog does that itself, in its own save); ``send_email`` queues the enrollment
+        email with the QR code, sealed, in the same transaction."""
         issuer = self._settings.load(CompanySettings).company_name
         data_key(self._db)  # created (if new) before the write transaction
         with self._db.write() as session:
-            return tokens.generate_software(session, username, issuer)
+            secret = tokens.generate_software(session, username, issuer, set_method=set_method)
+            if send_email:
+                from mfa_console.core.auth.enroll_mail import queue_token_email
 
-    def assign(self, serial: str, username: str, *, replace: bool = False) -> None:
+                queue_token_email(session, user_by_name(session, username), secret)
+        return secret
+
+    def assign(
+        self, serial: str, username: str, *, replace: bool = False, set_method: bool = True
+    ) -> None:
         with self._db.write() as session:
-            tokens.assign(session, serial, username, replace=replace)
+            tokens.assign(session, serial, username, replace=replace, set_method=set_method)
 
     def unassign(self, serial: str) -> None:
         with self._db.write() as session:
@@ -107,6 +123,8 @@ class AuthService:
                                           report)  # fmt: skip
             audit.record(session, "token.import", path.name, None, report.to_json())
         report.rejected.sort()
+        log.info("Imported %d tokens from %s (%d rejected)", report.imported, path.name,
+                 len(report.rejected))  # fmt: skip
         return report
 
     @staticmethod

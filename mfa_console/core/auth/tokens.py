@@ -62,7 +62,9 @@ class SoftwareSecret:
     uri: str
 
 
-def generate_software(session: Session, username: str, issuer: str) -> SoftwareSecret:
+def generate_software(
+    session: Session, username: str, issuer: str, *, set_method: bool = True
+) -> SoftwareSecret:
     user = user_by_name(session, username)
     for token in tokens_of(session, user.id):
         if token.state == "pending":
@@ -72,13 +74,17 @@ def generate_software(session: Session, username: str, issuer: str) -> SoftwareS
     serial = f"SW-{secrets.token_hex(5).upper()}"
     spec = TokenSpec(serial=serial, seed=seed, kind="software")
     add_token(session, data_key_in(session), spec, user_id=user.id, state="pending")
-    _use_oath_method(session, user)
+    if set_method:
+        _use_oath_method(session, user)
     audit.record(session, "token.software", user.username, None, {"serial": serial})
     uri = otpauth_uri(seed, user.username, issuer or "MFA Console")
     return SoftwareSecret(serial, user.username, b32encode(seed), uri)
 
 
-def assign(session: Session, serial: str, username: str, *, replace: bool = False) -> None:
+def assign(
+    session: Session, serial: str, username: str, *, replace: bool = False,
+    set_method: bool = True,
+) -> None:  # fmt: skip
     token, user = token_by_serial(session, serial), user_by_name(session, username)
     if token.kind == "software":
         raise ConsoleError(
@@ -101,7 +107,8 @@ def assign(session: Session, serial: str, username: str, *, replace: bool = Fals
         retire(session, old)
     session.flush()
     token.user_id, token.assigned_at, token.state = user.id, utcnow(), "active"
-    _use_oath_method(session, user)
+    if set_method:
+        _use_oath_method(session, user)
     audit.record(session, "token.assign", serial, None, {"username": user.username})
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from mfa_console.core.auth import lockout
@@ -22,7 +22,7 @@ from mfa_console.core.auth.log import AuthLogEntry, add_entry
 from mfa_console.core.auth.models import AuthUserStateRow, OathTokenRow, OathTokenStateRow
 from mfa_console.core.auth.results import COUNTED, ResultCode, VerifyResult
 from mfa_console.core.auth.settings import AuthSettings, load_in
-from mfa_console.core.auth.store import open_seed
+from mfa_console.core.auth.store import seed_purpose
 from mfa_console.core.auth.totp import matching_step, step_at
 from mfa_console.core.company import CompanySettings
 from mfa_console.core.db import Database
@@ -30,6 +30,10 @@ from mfa_console.core.db.models import UserRow
 from mfa_console.core.keys import data_key_in
 
 CLOUD_METHODS = frozenset({"phone-call", "text-message", "mobile-app"})
+_TOKEN_COLUMNS = (
+    OathTokenRow.id, OathTokenRow.serial, OathTokenRow.state, OathTokenRow.seed_sealed,
+    OathTokenRow.algorithm, OathTokenRow.digits, OathTokenRow.period,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -49,9 +53,50 @@ class _Match:
     step: int
 
 
+@dataclass(frozen=True)
+class _User:
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    enabled: bool
+    method: str
+    mode: str
+    denials: int | None  # None: no lockout state yet
+    locked_until: datetime | None
+
+
+_USER_COLUMNS = (
+    UserRow.id, UserRow.username, UserRow.first_name, UserRow.last_name, UserRow.email,
+    UserRow.enabled, UserRow.method, UserRow.mode, AuthUserStateRow.denials,
+    AuthUserStateRow.locked_until,
+)  # fmt: skip
+
+
+# Built once: a verification only binds values (statement construction dominated its time).
+_USER_QUERY = (
+    select(*_USER_COLUMNS)
+    .outerjoin(AuthUserStateRow, AuthUserStateRow.user_id == UserRow.id)
+    .where(UserRow.username_key == bindparam("key"))
+)
+_TOKENS_QUERY = (
+    select(*_TOKEN_COLUMNS, OathTokenStateRow.drift)
+    .join(OathTokenStateRow, OathTokenStateRow.token_id == OathTokenRow.id)
+    .where(OathTokenRow.user_id == bindparam("user_id"))
+)
+# The replay guard's compare-and-set: a row count of 1 means this process claimed the step.
+_CLAIM = (
+    update(OathTokenStateRow)
+    .where(OathTokenStateRow.token_id == bindparam("token"))
+    .where(OathTokenStateRow.last_step < bindparam("step"))
+    .values(last_step=bindparam("step"))
+)
+
+
 @dataclass
 class _Facts:
-    user: UserRow | None
+    user: _User | None
     settings: AuthSettings
     early: ResultCode | None = None  # decided before any code is computed
     match: _Match | None = None
@@ -71,15 +116,14 @@ def verify(
         result = VerifyResult(code, request.username, facts.user.id if facts.user else None,
                               facts.reason)  # fmt: skip
         if log:
-            add_entry(session, _log_entry(request, facts, result, at), facts.user)
+            add_entry(session, _log_entry(request, facts, result, at), facts.user, facts.settings)
     return result
 
 
 def _read(session: Session, request: AuthRequest, unix: float, at: datetime) -> _Facts:
     settings = load_in(session, AuthSettings)
-    user = session.scalar(
-        select(UserRow).where(UserRow.username_key == request.username.strip().lower())
-    )
+    found = session.execute(_USER_QUERY, {"key": request.username.strip().lower()}).first()
+    user = _User(**found._asdict()) if found is not None else None
     facts = _Facts(user, settings)
     if user is None:
         facts.early = ResultCode.FAILED_USER_NOT_FOUND
@@ -89,7 +133,7 @@ def _read(session: Session, request: AuthRequest, unix: float, at: datetime) -> 
             ResultCode.SUCCESS_USER_DISABLED if fallback == "succeed"
             else ResultCode.FAILED_USER_DISABLED
         )  # fmt: skip
-    elif lockout.is_locked(session.get(AuthUserStateRow, user.id), at):
+    elif user.locked_until is not None and user.locked_until > at:
         facts.early = ResultCode.AUTHENTICATION_THROTTLED
     else:
         _match_code(session, facts, request.code, unix)
@@ -98,11 +142,7 @@ def _read(session: Session, request: AuthRequest, unix: float, at: datetime) -> 
 
 def _match_code(session: Session, facts: _Facts, code: str, unix: float) -> None:
     assert facts.user is not None
-    rows = session.execute(
-        select(OathTokenRow, OathTokenStateRow)
-        .join(OathTokenStateRow, OathTokenStateRow.token_id == OathTokenRow.id)
-        .where(OathTokenRow.user_id == facts.user.id)
-    ).all()
+    rows = session.execute(_TOKENS_QUERY, {"user_id": facts.user.id}).all()
     if not rows:
         cloud = facts.user.method in CLOUD_METHODS
         facts.early = (
@@ -114,11 +154,12 @@ def _match_code(session: Session, facts: _Facts, code: str, unix: float) -> None
         facts.early = ResultCode.FAILED_CODE_MISSING
         return
     key = data_key_in(session)
-    for token, state in sorted(rows, key=lambda pair: pair[0].state):  # active before pending
+    for token in sorted(rows, key=lambda row: row.state):  # active before pending
         if len(typed) != token.digits or not typed.isdigit():
             continue
-        center = step_at(unix, token.period) + state.drift
-        step = matching_step(open_seed(key, token), typed, center, facts.settings.oath_window_steps,
+        center = step_at(unix, token.period) + token.drift
+        seed = key.open(token.seed_sealed, seed_purpose(token.id))
+        step = matching_step(seed, typed, center, facts.settings.oath_window_steps,
                              digits=token.digits, algorithm=token.algorithm)  # fmt: skip
         if step is not None:
             facts.match = _Match(token.id, token.state, step)
@@ -137,19 +178,15 @@ def _decide(session: Session, facts: _Facts, at: datetime) -> ResultCode:
         if lockout.count_denial(session, facts.user.id, facts.settings, at):
             facts.reason = (facts.reason + "; " if facts.reason else "") + "user locked out"
     else:
-        lockout.reset(session, facts.user.id)
+        if facts.user.denials:
+            lockout.reset(session, facts.user.id)
         if facts.match is not None and facts.match.state == "pending":
             _activate(session, facts.user.id, facts.match.token_id)
     return code
 
 
 def _claim_step(session: Session, match: _Match) -> ResultCode:
-    claimed: Any = session.execute(
-        update(OathTokenStateRow)
-        .where(OathTokenStateRow.token_id == match.token_id)
-        .where(OathTokenStateRow.last_step < match.step)
-        .values(last_step=match.step)
-    )
+    claimed: Any = session.execute(_CLAIM, {"token": match.token_id, "step": match.step})
     if claimed.rowcount == 1:
         return ResultCode.OATH_CODE_VERIFIED
     last = session.scalar(

@@ -117,7 +117,19 @@ def radius_job(services: Services) -> Job:
     return Job("radius", lambda: True, lambda _progress: runner.start_background(), close)
 
 
-JOB_FACTORIES: list[JobFactory] = [radius_job, sync_job, outbox_job, backup_job]
+def _log_retention_job(services: Services) -> Job:
+    from mfa_console.core.auth.jobs import log_retention_job
+
+    return log_retention_job(services)
+
+
+JOB_FACTORIES: list[JobFactory] = [
+    radius_job,
+    sync_job,
+    outbox_job,
+    backup_job,
+    _log_retention_job,
+]
 
 
 class ServiceLoop:

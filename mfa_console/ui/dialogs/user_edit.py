@@ -93,6 +93,12 @@ class UserEditDialog(QDialog):
         general = set(self._fields)
         self.tabs.addTab(self._method_tab(), "&Method")
         self._tab_fields = [general, set(self._fields) - general]
+        if self.user is not None:
+            from mfa_console.ui.dialogs.oath_token_tab import OathTokenTab
+
+            token_tab = OathTokenTab(services, self.user.username, self._on_token_changed, self)
+            self.tabs.addTab(token_tab, "OATH &Token")
+            self._tab_fields.append(set())
         self.enabled = QCheckBox("&Enabled")
         self.enabled.setChecked(self.user.enabled if self.user else True)
         self.enabled.toggled.connect(self.revalidate)
@@ -347,6 +353,10 @@ class UserEditDialog(QDialog):
         super().accept()
 
     # Slots ---------------------------------------------------------------------------------
+    def _on_token_changed(self) -> None:
+        """A token was given: the user's method becomes OATH Token (saved with OK)."""
+        self.method.setCurrentIndex(self.method.findData("oath-token"))
+
     def _on_method_changed(self) -> None:
         self._fill_modes(self.method.currentData())
         self.revalidate()

@@ -74,6 +74,9 @@ class CompanySettingsPane(QWidget):
         self._build_widgets()
         tabs = QTabWidget()
         tabs.addTab(self._scrolled(self._general_tab()), "&General")
+        from mfa_console.ui.panes.company_auth_tab import CompanyAuthTab
+
+        tabs.addTab(self._scrolled(CompanyAuthTab(services)), "&Lockout and Log")
         self.resolution_tab = UsernameResolutionTab(services)
         self.resolution_tab.changed.connect(self.revalidate)
         tabs.addTab(self.resolution_tab, "&Username Resolution")

@@ -76,10 +76,10 @@ PANES: tuple[PaneSpec, ...] = (
     PaneSpec(
         "logs",
         "Logs",
-        "mfa_console.ui.panes.logs:LogsPane",
+        "mfa_console.ui.panes.logs_tabs:LogsTabsPane",
         "SP_FileDialogContentsView",
-        "The administration audit trail (who changed what, when), filtered and exported as CSV, "
-        "and the application log files.",
+        "The administration audit trail (who changed what, when) and the authentication log "
+        "(every verification), filtered and exported as CSV, and the application log files.",
     ),
 )
 

@@ -49,8 +49,13 @@ LATER_BUTTONS = {
     ),
     "test": (
         "Test",
-        "Test two-step verification for the selected user (the phone rings or the app "
-        "prompts). This needs the authentication service, which this version does not include.",
+        "Test two-step verification for the selected user: check a one-time code from the "
+        "user's OATH token, as a login would (written to the authentication log).",
+    ),
+    "tokens": (
+        "OATH Tokens...",
+        "Import hardware tokens (CSV, PSKC), assign, unassign and resynchronise them; "
+        "locked-out users.",
     ),
 }
 
@@ -66,6 +71,8 @@ class UsersPane(QWidget):
         self._handlers: dict[str, Callable[[list[User]], object]] = {
             "import": lambda _users: self._import_from_directory(),
             "email": self._send_email,
+            "test": lambda users: self._test_user(users[0]),
+            "tokens": lambda _users: self._oath_tokens(),
         }
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
@@ -190,6 +197,17 @@ class UsersPane(QWidget):
         from mfa_console.ui.dialogs.send_email import SendEmailDialog
 
         SendEmailDialog(self.services, [user.id for user in users], self).exec()
+
+    def _test_user(self, user: User) -> None:
+        from mfa_console.ui.dialogs.test_user import TestUserDialog
+
+        TestUserDialog(self.services, user.username, self).exec()
+
+    def _oath_tokens(self) -> None:
+        from mfa_console.ui.dialogs.oath_tokens import OathTokensDialog
+
+        OathTokensDialog(self.services, self).exec()
+        self.refresh()
 
     def set_import_handler(self, handler: Callable[[], object]) -> None:
         """Enable "Import from Active Directory"; the pane refreshes after ``handler()``."""
@@ -402,7 +420,7 @@ class UsersPane(QWidget):
         count = self.selected_count()
         if key not in self._handlers:
             return False
-        return key == "import" or (count == 1 if key == "test" else count > 0)
+        return key in ("import", "tokens") or (count == 1 if key == "test" else count > 0)
 
     def _update_buttons(self) -> None:
         count = self.selected_count()

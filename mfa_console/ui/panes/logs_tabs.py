@@ -1,0 +1,22 @@
+"""The Logs pane: the administration audit trail and the authentication log, one tab each."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from mfa_console.app import Services
+from mfa_console.ui.panes.auth_log_tab import AuthLogTab
+from mfa_console.ui.panes.logs import LogsPane
+
+
+class LogsTabsPane(QWidget):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.audit = LogsPane(services)
+        self.authentication = AuthLogTab(services)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.audit, "&Audit Trail")
+        self.tabs.addTab(self.authentication, "Au&thentication")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
