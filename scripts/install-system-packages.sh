@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages MFA Console needs: "run" for the console (Qt's libraries), "test" for
-# the test suite too (slapd, Samba AD DC, dnsmasq, gnome-keyring, D-Bus, Xvfb, sqlite3). Does
+# the test suite too (slapd, Samba AD DC, dnsmasq, FreeRADIUS and radclient, gnome-keyring, D-Bus, Xvfb, sqlite3). Does
 # nothing when they are all present; elsewhere than Debian/Ubuntu, or not as root, it says what is
 # missing.
 set -euo pipefail
@@ -14,10 +14,12 @@ run_pkgs=(libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0 l
 #   samba-ad-provision (only a recommendation of samba-ad-dc, so named here); ldbadd: ldb-tools;
 #   dnsmasq: dnsmasq-base; gnome-keyring-daemon: gnome-keyring; dbus-run-session: dbus-daemon;
 #   dbus-send: dbus-bin; Xvfb: xvfb; sqlite3: sqlite3; openssl: openssl; objdump (PyInstaller):
-#   binutils; systemd-creds: systemd; mount umount: mount; runuser: util-linux; xdotool: xdotool.
+#   binutils; systemd-creds: systemd; mount umount: mount; runuser: util-linux; xdotool: xdotool;
+#   freeradius (the upstream RADIUS server of the tests): freeradius; radclient radtest:
+#   freeradius-utils.
 test_pkgs=(slapd ldap-utils samba samba-ad-dc samba-ad-provision samba-common-bin winbind krb5-user
   ldb-tools gnome-keyring dbus-daemon dbus dbus-bin xvfb sqlite3 openssl binutils systemd mount
-  util-linux dnsmasq-base xdotool)
+  util-linux dnsmasq-base xdotool freeradius freeradius-utils)
 pkgs=("${run_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
 

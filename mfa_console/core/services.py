@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # feature services are imported when first used, not at start
     from mfa_console.core.backup import BackupService
     from mfa_console.core.directory.service import DirectoryService
     from mfa_console.core.mail.service import MailService
+    from mfa_console.core.radius.service import RadiusService
     from mfa_console.core.sync.service import SyncService
 
 
@@ -85,6 +86,12 @@ class Services:
         from mfa_console.core.directory.service import DirectoryService
 
         return DirectoryService(self.db, self.settings, self.secrets, outbox_queue)
+
+    @cached_property
+    def radius(self) -> RadiusService:
+        from mfa_console.core.radius.service import RadiusService
+
+        return RadiusService(self.db, self.settings, self.secrets)
 
     @cached_property
     def audit(self) -> AuditLog:

@@ -85,7 +85,9 @@ def test_lockout_and_log_tab_saves_the_settings(qtbot, services: Services) -> No
     tab.spins["lockout_denials"].setValue(4)
     tab.spins["lockout_unblock_minutes"].setValue(0)
     tab.log_email.setChecked(False)
-    assert tab.save()
+    assert tab.is_modified()
+    tab.save()
+    assert not tab.is_modified()
     stored = services.settings.load(AuthSettings)
     assert (stored.lockout_denials, stored.lockout_unblock_minutes, stored.log_email) == (
         4,

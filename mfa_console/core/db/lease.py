@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -154,6 +155,33 @@ class Lease:
 
     def __exit__(self, *_exc: object) -> None:
         self.release()
+
+
+def clear_dead_holder(db: Database, name: str) -> bool:
+    """Free ``name`` when its holder ran on this computer and its process is gone (killed or
+    crashed), instead of waiting for the lease to expire. True when it was freed."""
+    info = lease_info(db, name)
+    if info is None or not info.alive or info.host != socket.gethostname():
+        return False
+    if info.pid == os.getpid() or _process_exists(info.pid):
+        return False
+    with db.write() as session:
+        session.execute(
+            delete(LeaseRow).where(LeaseRow.name == name, LeaseRow.holder == info.holder)
+        )
+    return True
+
+
+def _process_exists(pid: int) -> bool:
+    if sys.platform == "win32":
+        return True  # os.kill would terminate it there: wait for the lease to expire instead
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def lease_info(db: Database, name: str) -> LeaseInfo | None:

@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from mfa_console.core.db.base import utcnow
-from mfa_console.core.db.lease import Lease, LeaseHeldError
+from mfa_console.core.db.lease import Lease, LeaseHeldError, clear_dead_holder
 from mfa_console.core.errors import ConsoleError
 from mfa_console.core.progress import CancelToken
 
@@ -30,11 +30,13 @@ HEARTBEAT_TTL = timedelta(minutes=2)
 
 @dataclass
 class Job:
-    """A periodic job: ``due()`` is asked every tick; ``run(progress)`` may honour cancel."""
+    """A periodic job: ``due()`` is asked every tick; ``run(progress)`` may honour cancel;
+    ``close()`` (optional) is called when the service stops."""
 
     name: str
     due: Callable[[], bool]
     run: Callable[[CancelToken], None]
+    close: Callable[[], None] | None = None
 
 
 JobFactory = Callable[["Services"], Job]
@@ -97,13 +99,37 @@ def backup_job(services: Services) -> Job:
     return Job("backup", lambda: True, run)
 
 
+def radius_job(services: Services) -> Job:
+    """The RADIUS server: started, reloaded or stopped to match its settings at every tick.
+
+    It answers requests on its own threads, so a long sync or outbox run never stalls it."""
+    from mfa_console.core.radius.service import RadiusRunner
+    from mfa_console.core.radius.verification import ConsoleSecondFactor, QueuedAuthLog
+
+    writes = threading.Lock()  # the server's own writes, one at a time
+    auth_log = QueuedAuthLog(services.db, writes)
+    runner = RadiusRunner(services.radius, ConsoleSecondFactor(services.db, writes), auth_log)
+
+    def close() -> None:
+        runner.close()
+        auth_log.close()
+
+    return Job("radius", lambda: True, lambda _progress: runner.start_background(), close)
+
+
 def _log_retention_job(services: Services) -> Job:
     from mfa_console.core.auth.jobs import log_retention_job
 
     return log_retention_job(services)
 
 
-JOB_FACTORIES: list[JobFactory] = [sync_job, outbox_job, backup_job, _log_retention_job]
+JOB_FACTORIES: list[JobFactory] = [
+    radius_job,
+    sync_job,
+    outbox_job,
+    backup_job,
+    _log_retention_job,
+]
 
 
 class ServiceLoop:
@@ -127,6 +153,11 @@ class ServiceLoop:
 
     def run(self, *, once: bool = False) -> None:
         """Run until ``stop()`` (or one tick with ``once``); LeaseHeldError if a service runs."""
+        if clear_dead_holder(self.services.db, "service"):
+            log.warning(
+                "The previous service on this computer stopped without releasing its "
+                "heartbeat (killed or crashed); starting anyway."
+            )
         heartbeat = Lease(self.services.db, "service", HEARTBEAT_TTL).acquire()
         beating = threading.Thread(target=self._beat, args=(heartbeat,), daemon=True)
         beating.start()
@@ -139,9 +170,18 @@ class ServiceLoop:
                 self.stop_event.wait(self.tick)
         finally:
             self.stop()
+            self._close_jobs()
             beating.join()
             heartbeat.release()
             log.info("Service stopped.")
+
+    def _close_jobs(self) -> None:
+        for job in self.jobs:
+            if job.close is not None:
+                try:
+                    job.close()
+                except Exception as exc:
+                    log.error("Job %s did not stop cleanly: %s", job.name, exc)
 
     def _beat(self, heartbeat: Lease) -> None:
         """Renew the heartbeat while the loop lives, even during a long job."""

@@ -1,6 +1,6 @@
 """Company Settings' Lockout and Log tab: account lockout, the OATH window, the log's fields.
 
-The lockout names are the original's. Saved by its own Save button (validated in core).
+The lockout names are the original's. A form on the Company Settings pane's Save bar.
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -21,8 +19,7 @@ from PySide6.QtWidgets import (
 
 from mfa_console.app import Services
 from mfa_console.core.auth.settings import RANGES, AuthSettings
-from mfa_console.core.errors import ValidationError
-from mfa_console.ui import messages
+from mfa_console.ui.forms.base import SettingsForm
 
 LABELS = {
     "lockout_denials": "Number of MFA &denials that trigger lockout:",
@@ -39,7 +36,11 @@ HINTS = {
 }
 
 
-class CompanyAuthTab(QWidget):
+class CompanyAuthTab(SettingsForm):
+    """Lockout, OATH window and authentication log settings: a form on the pane's Save bar."""
+
+    TITLE = "Lockout and Log"
+
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
@@ -52,14 +53,6 @@ class CompanyAuthTab(QWidget):
             self.spins[name] = spin
         self.log_names = QCheckBox("Record first and last &names in the authentication log")
         self.log_email = QCheckBox("Record &email addresses in the authentication log")
-        save, revert = QPushButton("Save"), QPushButton("Revert")
-        save.setObjectName("auth-save")
-        save.clicked.connect(self.save)
-        revert.clicked.connect(self.load)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(revert)
-        buttons.addWidget(save)
         layout = QVBoxLayout(self)
         layout.addWidget(self._group("Account lockout", list(RANGES)[:3]))
         layout.addWidget(self._group("OATH token", ["oath_window_steps"]))
@@ -68,7 +61,7 @@ class CompanyAuthTab(QWidget):
         log_group.layout().addWidget(self.log_email)  # type: ignore[union-attr]
         layout.addWidget(log_group)
         layout.addStretch(1)
-        layout.addLayout(buttons)
+        self.watch(*self.spins.values(), self.log_names, self.log_email)
         self.load()
 
     def _group(self, title: str, names: list[str]) -> QGroupBox:
@@ -82,23 +75,20 @@ class CompanyAuthTab(QWidget):
         outer.addLayout(form)
         return group
 
-    def values(self) -> AuthSettings:
+    def value(self) -> AuthSettings:
         numbers = {name: spin.value() for name, spin in self.spins.items()}
         return AuthSettings(**numbers, log_names=self.log_names.isChecked(),
                             log_email=self.log_email.isChecked())  # fmt: skip
 
-    def load(self) -> None:
-        stored = self.services.settings.load(AuthSettings)
-        for name, value in dataclasses.asdict(stored).items():
-            if name in self.spins:
-                self.spins[name].setValue(int(value))
-        self.log_names.setChecked(stored.log_names)
-        self.log_email.setChecked(stored.log_email)
+    def stored(self) -> AuthSettings:
+        return self.services.settings.load(AuthSettings)
 
-    def save(self) -> bool:
-        try:
-            self.services.settings.save(self.values())
-        except ValidationError as exc:
-            messages.error(self, "Lockout and Log", exc)
-            return False
-        return True
+    def show_value(self, value: AuthSettings) -> None:
+        for name, number in dataclasses.asdict(value).items():
+            if name in self.spins:
+                self.spins[name].setValue(int(number))
+        self.log_names.setChecked(value.log_names)
+        self.log_email.setChecked(value.log_email)
+
+    def store(self, value: AuthSettings) -> None:
+        self.services.settings.save(value)

@@ -9,6 +9,7 @@ from mfa_console.app import Services
 from mfa_console.ui.forms.company import CompanySettingsForm
 from mfa_console.ui.forms.save_bar import SaveBar
 from mfa_console.ui.panes.company_auth_tab import CompanyAuthTab
+from mfa_console.ui.panes.username_resolution_tab import UsernameResolutionTab
 from mfa_console.ui.sizing import scrolled
 
 
@@ -23,8 +24,11 @@ class CompanySettingsPane(QWidget):
         area.setFrameShape(QScrollArea.Shape.NoFrame)
         tabs = QTabWidget()
         tabs.addTab(area, "G&eneral")
-        tabs.addTab(scrolled(CompanyAuthTab(services)), "&Lockout and Log")
-        self.save_bar = SaveBar("Company Settings", [self.form])
+        self.auth_tab = CompanyAuthTab(services)
+        self.resolution_tab = UsernameResolutionTab(services)
+        tabs.addTab(scrolled(self.auth_tab), "&Lockout and Log")
+        tabs.addTab(scrolled(self.resolution_tab), "User&name Resolution")
+        self.save_bar = SaveBar("Company Settings", [self.form, self.auth_tab, self.resolution_tab])
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Company Settings</h2>"))
         layout.addWidget(tabs, 1)

@@ -58,6 +58,14 @@ PANES: tuple[PaneSpec, ...] = (
         "SMTP server settings, enrollment email templates and the outbox of messages to users.",
     ),
     PaneSpec(
+        "radius",
+        "RADIUS Authentication",
+        "mfa_console.ui.panes.radius:RadiusPane",
+        "SP_DriveNetIcon",
+        "The RADIUS server for VPNs and gateways: clients, where passwords are checked (LDAP "
+        "bind, upstream RADIUS servers or none) and the one-time code.",
+    ),
+    PaneSpec(
         "activation",
         "Activation",
         "mfa_console.ui.panes.activation:ActivationPane",
