@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from mfa_console.core.directory.settings import (
     AD_FILTERS,
+    ATTRIBUTE_LABELS,
     ID_TYPES,
     LDAP_FILTERS,
     AttributeMap,
@@ -71,30 +72,13 @@ class FiltersTab(QWidget):
             getattr(self, name).setText(value)
 
 
+# The core's labels (one list for the pane and the messages), a few with a mnemonic.
+_MNEMONICS = {"unique_id": "Uni&que identifier", "username": "&Username",
+              "business_phone": "Business &phone"}  # fmt: skip
 _ATTRIBUTE_LABELS = {
-    "unique_id": "Uni&que identifier",
-    "dn": "Distinguished name",
-    "container_name": "Container name",
-    "group_name": "Security group name",
-    "username": "&Username",
-    "username_backup": "Username (backup)",
-    "first_name": "First name",
-    "last_name": "Last name",
-    "email": "Email",
-    "user_group": "User group",
-    "description": "Description",
-    "language_phone_call": "Phone call language",
-    "language_text_message": "Text message language",
-    "language_mobile_app": "Mobile app language",
-    "language_oath_token": "OATH token language",
-    "business_phone": "Business &phone",
-    "home_phone": "Home phone",
-    "pager": "Pager",
-    "mobile_phone": "Mobile phone",
-    "fax": "Fax",
-    "ip_phone": "IP phone",
-    "custom": "Custom",
-    "extension": "Extension",
+    name: _MNEMONICS.get(name, label)
+    for name, label in ATTRIBUTE_LABELS.items()
+    if name != "unique_id_type"  # a choice of its own beside the identifier
 }
 _LEFT = ("unique_id", "dn", "container_name", "group_name", "username", "username_backup",
          "first_name", "last_name", "email", "user_group", "description")  # fmt: skip
