@@ -58,8 +58,7 @@ def test_authentication_tab_filters_pages_and_exports(
         )
     pane = LogsTabsPane(services)
     qtbot.addWidget(pane)
-    tab: AuthLogTab = pane.authentication
-    qtbot.addWidget(tab)
+    tab: AuthLogTab = pane.authentication  # a child of the pane: closed with it
     assert tab.model.rowCount() == 200
     tab.model.fetchMore()
     tab.model.fetchMore()
