@@ -113,6 +113,13 @@ def upgrade(conn: Connection) -> None:
     """Bring the file to the newest schema; a no-op (without loading Alembic) when it is there."""
     if current_revisions(conn) == set(head_revisions()):
         return
+    if conn.dialect.name == "postgresql":
+        # Two consoles opening a new database at once: the second waits, then finds it done.
+        from mfa_console.core.db.postgres import MIGRATE_LOCK_KEY
+
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK_KEY})
+        if current_revisions(conn) == set(head_revisions()):
+            return
     from alembic import command
 
     command.upgrade(_config(conn), "heads")
