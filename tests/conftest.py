@@ -7,6 +7,7 @@ keyring is the real Secret Service that scripts/test.sh starts in a private D-Bu
 from __future__ import annotations
 
 import gc
+import inspect
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,7 +48,7 @@ def data_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def database_kind(request: pytest.FixtureRequest) -> str:
-    """"sqlite" unless the test is marked ``both_databases`` (then it runs on each)."""
+    """ "sqlite" unless the test is marked ``both_databases`` (then it runs on each)."""
     return str(getattr(request, "param", "sqlite"))
 
 
@@ -60,9 +61,15 @@ def data_url(database_kind: str, data_file: Path, request: pytest.FixtureRequest
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Tests marked ``both_databases`` that use the data store run on SQLite and PostgreSQL."""
+    """Tests marked ``both_databases`` that use the data store run on SQLite and PostgreSQL.
+
+    A test that reads the SQLite file itself (it asks for ``data_file``) runs on SQLite only.
+    """
     marked = metafunc.definition.get_closest_marker("both_databases")
-    if marked and "database_kind" in metafunc.fixturenames:
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    own = inspect.signature(metafunc.function).parameters
+    if marked and "database_kind" in metafunc.fixturenames and "data_file" not in own:
         kinds = [
             pytest.param("sqlite", id="sqlite"),
             pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgresql),

@@ -13,6 +13,8 @@ from mfa_console.core.users.query import SORTS, UserQuery, fts_query, phone_digi
 from mfa_console.core.users.records import UserInput
 from tests.users_gui.data import insert_users
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:

@@ -23,8 +23,8 @@ import tempfile
 import time
 import uuid
 from itertools import count
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from tests.services.slapd import free_port
 
@@ -33,7 +33,8 @@ CONSOLE_PASSWORD = "Console-Pw-7"
 TEMPLATE = "mfa_template"
 
 
-# Every table but Alembic's, emptied (DELETE: TRUNCATE makes new files, 10x slower here); the one row the first migration writes, written again.
+# Every table but Alembic's emptied (DELETE: TRUNCATE makes new files, 10x slower here), and
+# the one row the first migration writes written again.
 RESET_SQL = """
 SET lock_timeout = '2s';
 SET session_replication_role = replica;

@@ -117,7 +117,7 @@ class Database:
         if not self.is_postgres:
             return utcnow()
         value = session.execute(text("SELECT timezone('UTC', clock_timestamp())")).scalar_one()
-        return value  # type: ignore[no-any-return]
+        return value
 
     def install_id(self) -> str:
         with self.read() as session:

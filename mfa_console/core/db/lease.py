@@ -4,6 +4,11 @@ Synchronization, restore and the background service take a named lease (``sync``
 ``service``). The holder renews it while it works; if the holder dies, the lease expires after its
 time to live and another process may take it. The ``service`` lease doubles as the heartbeat of
 ``mfa-console service`` that the Status pane shows.
+
+Times come from the database's clock (``Database.now``): on PostgreSQL, consoles on several
+machines compare expiry against one clock. Taking a lease is race-free on either engine: the row
+is created if missing (``INSERT ... ON CONFLICT DO NOTHING``), then read ``FOR UPDATE`` inside the
+write transaction, so two processes cannot both see it free.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, String, delete
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DateTime, Integer, String, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from mfa_console.core import audit
 from mfa_console.core.db.base import Base, utcnow
@@ -96,25 +103,37 @@ class Lease:
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     def acquire(self) -> Lease:
-        now = utcnow()
         with self._db.write() as session:
-            row = session.get(LeaseRow, self.name)
-            if row is not None and row.holder != self.holder and row.expires_at > now:
+            now = self._db.now(session)
+            row = self._claim_row(session, now)
+            if row.holder != self.holder and row.expires_at > now:
                 raise LeaseHeldError(_info(row))
-            if row is None:
-                row = LeaseRow(name=self.name)
-                session.add(row)
             row.holder, row.actor = self.holder, audit.current_actor()
             row.host, row.pid = socket.gethostname(), os.getpid()
             row.acquired_at = row.renewed_at = now
             row.expires_at = now + self.ttl
         return self
 
+    def _claim_row(self, session: Session, now: datetime) -> LeaseRow:
+        """The lease's row, locked for this transaction; created (already expired) if missing."""
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        blank = {"holder": "", "actor": "", "host": "", "pid": 0}
+        times = {"acquired_at": now, "renewed_at": now, "expires_at": now}
+        session.execute(
+            insert(LeaseRow)
+            .values(name=self.name, **blank, **times)
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+        query = select(LeaseRow).where(LeaseRow.name == self.name).with_for_update()
+        return session.execute(query.execution_options(populate_existing=True)).scalar_one()
+
     def renew(self) -> None:
         """Extend the lease; raises LeaseHeldError if another process took it meanwhile."""
-        now = utcnow()
         with self._db.write() as session:
-            row = session.get(LeaseRow, self.name)
+            now = self._db.now(session)
+            row = session.execute(
+                select(LeaseRow).where(LeaseRow.name == self.name).with_for_update()
+            ).scalar_one_or_none()
             if row is None or row.holder != self.holder:
                 if row is not None and row.expires_at > now:
                     raise LeaseHeldError(_info(row))

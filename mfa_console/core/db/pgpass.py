@@ -3,6 +3,8 @@ of ours). libpq reads a ``.pgpass`` on its own when the keyring has nothing."""
 
 from __future__ import annotations
 
+import contextlib
+
 from mfa_console.core.db import postgres
 from mfa_console.core.errors import SecretsUnavailableError
 from mfa_console.core.secrets import SecretStore
@@ -30,7 +32,5 @@ def remember_password(url: str, password: str) -> bool:
 
 
 def forget_password(url: str) -> None:
-    try:
+    with contextlib.suppress(SecretsUnavailableError):
         _store().delete(postgres.password_key(url))
-    except SecretsUnavailableError:
-        pass

@@ -199,10 +199,10 @@ class _Watchdog:
 
 
 _WATCHDOG = _Watchdog()
-_WATCHED: type | None = None
+_WATCHED: Any = None
 
 
-def _watched_connection() -> type:
+def _watched_connection() -> Any:
     """psycopg's Connection, timing every wait for the server (imported on first use)."""
     global _WATCHED
     if _WATCHED is not None:
@@ -216,7 +216,7 @@ def _watched_connection() -> type:
             super().__init__(f"the server did not answer within {seconds:g} s")
             self.seconds = seconds
 
-    class WatchedConnection(psycopg.Connection):  # type: ignore[type-arg]
+    class WatchedConnection(psycopg.Connection):
         busy_since: float | None = None
         deadline: float | None = None
         timed_out: float | None = None
@@ -322,9 +322,7 @@ def _needs_password(orig: BaseException) -> bool:
     return bool(pgconn is not None and getattr(pgconn, "needs_password", False))
 
 
-def _unreachable(
-    orig: BaseException, name: str, timeouts: Timeouts, first: str
-) -> DataFileError:
+def _unreachable(orig: BaseException, name: str, timeouts: Timeouts, first: str) -> DataFileError:
     timed_out = getattr(orig, "seconds", None)
     if timed_out:
         text = f"The PostgreSQL server {name} did not answer within {timed_out:g} s"
@@ -335,4 +333,3 @@ def _unreachable(
         hint=f"Check that the server runs and answers (connect timeout {timeouts.connect} s, "
         f"statement timeout {timeouts.statement:g} s), then try again.",
     )
-

@@ -130,6 +130,8 @@ def insert_users(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]
     # pending terms at the end of every statement, so one statement per row costs several times
     # more than one per chunk. The ids are then read back by the unique directory id.
     columns = [name for name in rows[0] if name in _USERS.c]  # rows also carry the writer's notes
+    if session.get_bind().dialect.name == "postgresql":
+        return _insert_users_returning(session, rows, columns)
     types = [_USERS.c[name].type for name in columns]
     processors = [t.bind_processor(session.get_bind().dialect) for t in types]
     chunk = max(1, MAX_SQL_VARIABLES // len(columns))
@@ -146,6 +148,16 @@ def insert_users(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]
     ids = [row["directory_id"] for row in rows]
     query = select(_USERS.c.id, _USERS.c.directory_id).where(_USERS.c.directory_id.in_(ids))
     return {str(directory_id): int(user_id) for user_id, directory_id in session.execute(query)}
+
+
+def _insert_users_returning(
+    session: Session, rows: list[dict[str, Any]], columns: list[str]
+) -> dict[str, int]:
+    """PostgreSQL: multi-row INSERT ... RETURNING (SQLAlchemy's insertmanyvalues batches)."""
+    values = [{name: row[name] for name in columns} for row in rows]
+    statement = insert(_USERS).returning(_USERS.c.id, _USERS.c.directory_id)
+    result = session.connection().execute(statement, values)
+    return {str(directory_id): int(user_id) for user_id, directory_id in result}
 
 
 def update_users(session: Session, rows: list[dict[str, Any]]) -> int:
