@@ -117,7 +117,7 @@ def make_postgres() -> Iterator[MakePostgres]:
     started: list[PostgresServer] = []
 
     def make() -> PostgresServer:
-        server = PostgresServer()
+        server = PostgresServer(crash_safe=True)
         started.append(server)
         return server.start()
 

@@ -74,7 +74,7 @@ def _as_postgres(args: list[str]) -> list[str]:
 class PostgresServer:
     """One cluster; ``url(db)`` is a psycopg URL for the trusted ``postgres`` role."""
 
-    def __init__(self, parent: Path | None = None) -> None:
+    def __init__(self, parent: Path | None = None, *, crash_safe: bool = False) -> None:
         # Not pytest's tmp_path: the postgres user cannot enter root's 0700 folders.
         self.root = Path(tempfile.mkdtemp(prefix="mfa-pg-", dir=parent or "/tmp"))
         self.data = self.root / "data"
@@ -82,7 +82,9 @@ class PostgresServer:
         self.pid: int | None = None
         self._names = count()
         self._spare: list[str] = []
-        self._admin: Any = None
+        # A killed server keeps what it committed only if commits wait for the WAL write
+        # (fsync may stay off: the machine itself does not crash).
+        self.crash_safe = crash_safe
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres", "postgres")
 
@@ -104,7 +106,7 @@ class PostgresServer:
             "port": str(self.port),
             "unix_socket_directories": f"'{self.root}'",
             "fsync": "off",  # tests only: nothing here must survive a crash of the machine
-            "synchronous_commit": "off",
+            "synchronous_commit": "on" if self.crash_safe else "off",
             "full_page_writes": "off",
             "max_connections": "200",
             "shared_buffers": "64MB",

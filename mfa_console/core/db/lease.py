@@ -106,7 +106,8 @@ class Lease:
         with self._db.write() as session:
             now = self._db.now(session)
             row = self._claim_row(session, now)
-            if row.holder != self.holder and row.expires_at > now:
+            mine = row.holder == self.holder or row.holder in _ABANDONED
+            if not mine and row.expires_at > now:
                 raise LeaseHeldError(_info(row))
             row.holder, row.actor = self.holder, audit.current_actor()
             row.host, row.pid = socket.gethostname(), os.getpid()
@@ -141,16 +142,32 @@ class Lease:
             row.renewed_at, row.expires_at = now, now + self.ttl
 
     def release(self) -> None:
-        with self._db.write() as session:
-            session.execute(
-                delete(LeaseRow).where(LeaseRow.name == self.name, LeaseRow.holder == self.holder)
-            )
+        try:
+            with self._db.write() as session:
+                session.execute(
+                    delete(LeaseRow).where(
+                        LeaseRow.name == self.name, LeaseRow.holder == self.holder
+                    )
+                )
+        except ConsoleError:
+            # The database went away (a server down): this process may take the lease again
+            # once it is back, instead of waiting for the claim to expire.
+            _ABANDONED.add(self.holder)
+            raise
 
     def __enter__(self) -> Lease:
         return self.acquire()
 
-    def __exit__(self, *_exc: object) -> None:
-        self.release()
+    def __exit__(self, exc_type: object, *_exc: object) -> None:
+        try:
+            self.release()
+        except ConsoleError:
+            if exc_type is None:
+                raise  # else the work's own error says what happened
+
+
+# Holders of this process whose release could not be written: not "another process".
+_ABANDONED: set[str] = set()
 
 
 def lease_info(db: Database, name: str) -> LeaseInfo | None:

@@ -158,9 +158,10 @@ def create_pg_engine(url: str, password: str | None) -> tuple[Engine, Timeouts]:
 
     @event.listens_for(engine, "do_connect")
     def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
-        return _watched_connection().connect(*cargs, **cparams)
+        conn = _watched_connection().connect(*cargs, **cparams)
+        conn.limit = timeouts.watchdog
+        return conn
 
-    _WATCHDOG.deadlines[id(engine)] = timeouts.watchdog
     return engine, timeouts
 
 
@@ -176,7 +177,6 @@ class _Watchdog:
 
     def __init__(self) -> None:
         self.connections: weakref.WeakSet[Any] = weakref.WeakSet()
-        self.deadlines: dict[int, float] = {}
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -193,7 +193,7 @@ class _Watchdog:
             now = time.monotonic()
             for conn in list(self.connections):
                 since = conn.busy_since
-                limit = conn.deadline or STATEMENT_TIMEOUT_S + GRACE_S
+                limit = conn.deadline or conn.limit
                 if since is not None and now - since > limit:
                     conn.abort_socket()
 
@@ -218,8 +218,10 @@ def _watched_connection() -> Any:
 
     class WatchedConnection(psycopg.Connection):
         busy_since: float | None = None
-        deadline: float | None = None
+        limit: float = STATEMENT_TIMEOUT_S + GRACE_S  # the engine's watchdog
+        deadline: float | None = None  # a longer one for this connection, for a while
         timed_out: float | None = None
+        committing = False
 
         def wait(self, *args: Any, **kwargs: Any) -> Any:
             self.busy_since = time.monotonic()
@@ -227,14 +229,25 @@ def _watched_connection() -> Any:
                 return super().wait(*args, **kwargs)
             except psycopg.OperationalError as exc:
                 if self.timed_out:
-                    raise ServerTimeout(self.timed_out) from exc
+                    timeout = ServerTimeout(self.timed_out)
+                    timeout.in_commit = self.committing
+                    raise timeout from exc
+                exc.in_commit = self.committing  # type: ignore[attr-defined]
                 raise
             finally:
                 self.busy_since = None
 
+        def commit(self) -> None:
+            # Once COMMIT is sent, a lost answer leaves the outcome unknown (all or nothing).
+            self.committing = True
+            try:
+                super().commit()
+            finally:
+                self.committing = False
+
         def abort_socket(self) -> None:
             """Shut the socket down: the pending wait ends with an error at once."""
-            self.timed_out = self.deadline or STATEMENT_TIMEOUT_S + GRACE_S
+            self.timed_out = self.deadline or self.limit
             self.busy_since = None
             try:
                 dup = socket.socket(fileno=os.dup(self.pgconn.socket))
@@ -255,10 +268,6 @@ def _watched_connection() -> Any:
 
     _WATCHED = WatchedConnection
     return WatchedConnection
-
-
-def watchdog_for(engine: Engine) -> float:
-    return _WATCHDOG.deadlines.get(id(engine), STATEMENT_TIMEOUT_S + GRACE_S)
 
 
 # Errors ------------------------------------------------------------------------------------------
@@ -317,9 +326,15 @@ def translated(orig: BaseException | None, name: str, timeouts: Timeouts) -> Dat
 
 
 def _needs_password(orig: BaseException) -> bool:
-    # libpq's PQconnectionNeedsPassword: the server asked for a password and none was given.
+    """A login that failed for want of the right password (libpq tells; no SQLSTATE exists yet).
+
+    PQconnectionNeedsPassword: asked and none given; PQconnectionUsedPassword on a connection
+    that never started (protocol 0): one was given and the server refused the login.
+    """
     pgconn = getattr(orig, "pgconn", None)
-    return bool(pgconn is not None and getattr(pgconn, "needs_password", False))
+    if pgconn is None or getattr(pgconn, "protocol_version", 1) != 0:
+        return False
+    return bool(getattr(pgconn, "needs_password", False) or getattr(pgconn, "used_password", False))
 
 
 def _unreachable(orig: BaseException, name: str, timeouts: Timeouts, first: str) -> DataFileError:
@@ -328,8 +343,15 @@ def _unreachable(orig: BaseException, name: str, timeouts: Timeouts, first: str)
         text = f"The PostgreSQL server {name} did not answer within {timed_out:g} s"
     else:
         text = f"The PostgreSQL server {name} cannot be reached or closed the connection ({first})"
+    if getattr(orig, "in_commit", False):
+        outcome = (
+            "it did not confirm the save: the change was saved entirely or not at all (a "
+            "transaction); look at the data again when the server answers"
+        )
+    else:
+        outcome = "the operation was stopped and nothing of it was saved"
     return DataFileError(
-        f"{text}; the operation was stopped and nothing of it was saved.",
+        f"{text}; {outcome}.",
         hint=f"Check that the server runs and answers (connect timeout {timeouts.connect} s, "
         f"statement timeout {timeouts.statement:g} s), then try again.",
     )

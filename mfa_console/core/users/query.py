@@ -2,7 +2,8 @@
 
 The search text is split into terms; a user matches when every term matches. A term of three or
 more characters matches anywhere in the username, first or last name, email or phone (as a
-substring, case-insensitive), through the FTS5 trigram index on SQLite (``LIKE`` elsewhere). A
+substring, case-insensitive), through the FTS5 trigram index on SQLite, the pg_trgm GIN index over
+one lower-cased text of those fields on PostgreSQL (``SEARCH_TEXT_SQL``), ``LIKE`` elsewhere. A
 phone-like term ("555-1234", "(425)") also matches its digits, so "555123" and "+1555" find
 phones. One- and two-character terms match at the *start* of those fields (two characters) or of
 the username and last name (one character), read from index ranges: a trigram index cannot serve
@@ -25,10 +26,12 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
+    String,
     TextClause,
     and_,
     func,
     literal,
+    literal_column,
     or_,
     select,
     text,
@@ -58,6 +61,14 @@ DENSE_MATCHES = 4000
 # Past this position a dense page probes the FTS list instead of checking LIKE on each row.
 DEEP_OFFSET = 3000
 _PHONE_CHARS = re.compile(r"^\+?[\d\s().\-]+$")
+# The text that migration 0007's trigram index covers on PostgreSQL: written exactly as there, so
+# that the planner recognizes the indexed expression. Terms hold no spaces, so no match spans two
+# fields.
+SEARCH_TEXT_SQL = (
+    "lower((username || ' ' || first_name || ' ' || last_name || ' ' || email || ' ' || "
+    "coalesce(phone, '')) COLLATE \"default\")"
+)
+_SEARCH_TEXT: ColumnElement[str] = literal_column(SEARCH_TEXT_SQL, type_=String)
 
 
 @dataclass(frozen=True)
@@ -122,6 +133,15 @@ def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def trigram_condition(term: str) -> ColumnElement[bool]:
+    """PostgreSQL: the term (or its phone digits) inside the indexed search text."""
+    found = [_SEARCH_TEXT.like(f"%{_escape_like(term)}%", escape="\\")]
+    digits = phone_digits(term)
+    if digits:
+        found.append(_SEARCH_TEXT.like(f"%{digits}%"))
+    return or_(*found)
+
+
 def like_condition(term: str) -> ColumnElement[bool]:
     """Substring match without FTS (other databases, or SQLite without trigram)."""
     escaped = _escape_like(term)
@@ -153,6 +173,10 @@ class UserQuery:
     @cached_property
     def _sqlite(self) -> bool:
         return self.db.engine.dialect.name == "sqlite"
+
+    @cached_property
+    def _postgres(self) -> bool:
+        return self.db.engine.dialect.name == "postgresql"
 
     @cached_property
     def _fts(self) -> bool:
@@ -327,6 +351,8 @@ class UserQuery:
             # "+ 0" keeps the planner on the sort's index, probing the list row by row.
             column = UserRow.id + 0 if per_row else UserRow.id
             conditions.append(column.in_(fts))
+        elif self.terms.long and self._postgres:
+            conditions += [trigram_condition(term) for term in self.terms.long]
         elif self.terms.long:
             conditions += [like_condition(term) for term in self.terms.long]
         return conditions

@@ -5,8 +5,9 @@ and ranges differently ("a-b" falls between "ab" and "ac"). The users' sorted an
 take the "C" collation, so both engines give the same order and the one- and two-character prefix
 search reads the same index ranges. The substring search of three characters and more, served on
 SQLite by the FTS5 trigram table of 0003, is served here by a pg_trgm GIN index over one
-lower-cased text of the searched fields (``users.query.SEARCH_TEXT_SQL``). On SQLite this revision
-does nothing.
+lower-cased text of the searched fields (``users.query.SEARCH_TEXT_SQL``), lower-cased by the
+database's own collation (the "C" one would fold ASCII letters only). On SQLite this revision does
+nothing.
 
 Revision ID: 0007_postgresql
 Revises: 0005_sync
@@ -33,8 +34,8 @@ C_COLUMNS = {
 }
 # Keep in step with mfa_console.core.users.query.SEARCH_TEXT_SQL (a test checks they agree).
 SEARCH_TEXT_SQL = (
-    "lower(username || ' ' || first_name || ' ' || last_name || ' ' || email || ' ' || "
-    "coalesce(phone, ''))"
+    "lower((username || ' ' || first_name || ' ' || last_name || ' ' || email || ' ' || "
+    "coalesce(phone, '')) COLLATE \"default\")"
 )
 
 
