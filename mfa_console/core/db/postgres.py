@@ -212,6 +212,8 @@ def _watched_connection() -> Any:
     class ServerTimeout(psycopg.OperationalError):
         """The watchdog ended a wait: the server did not answer within ``seconds``."""
 
+        in_commit = False
+
         def __init__(self, seconds: float) -> None:
             super().__init__(f"the server did not answer within {seconds:g} s")
             self.seconds = seconds
