@@ -77,6 +77,11 @@ class Services:
         self.db.dispose()
 
 
-def open_services(data: str | os.PathLike[str] | None = None) -> Services:
-    """Open ``data`` (path or URL, else MFA_CONSOLE_DATA, else the default) and build services."""
-    return Services(open_database(data))
+def open_services(
+    data: str | os.PathLike[str] | None = None, *, password: str | None = None
+) -> Services:
+    """Open ``data`` (path or URL, else MFA_CONSOLE_DATA, else the default) and build services.
+
+    ``password``: a PostgreSQL server's, given by the person (kept in the keyring once it works).
+    """
+    return Services(open_database(data, password=password))

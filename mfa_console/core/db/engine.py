@@ -202,16 +202,34 @@ def open_database(
 
 
 def _open_postgres(url: str, upgrade: bool, password: str | None) -> Database:
+    db = connect_postgres(url, password)
+    _migrated(db, upgrade)
+    _remember(url, password)
+    return db
+
+
+def connect_postgres(data: str, password: str | None = None) -> Database:
+    """A PostgreSQL database, connected but neither checked nor migrated (``data migrate``)."""
     from mfa_console.core.db import pgpass
 
-    given = password
-    if given is None:
+    url = resolve_url(data)
+    if not postgres.is_postgres(url):
+        raise DataFileError(
+            f"{data} is not a PostgreSQL URL.",
+            hint="Write postgresql://HOST[:PORT]/DATABASE?user=ROLE (docs/postgresql.md).",
+        )
+    if password is None:
         password = pgpass.stored_password(url)
     engine, timeouts = postgres.create_pg_engine(url, password)
-    db = _migrated(Database(url, engine, timeouts), upgrade)
+    return Database(url, engine, timeouts)
+
+
+def _remember(url: str, given: str | None) -> None:
+    """Keep a password the person gave, once it worked."""
     if given is not None:
+        from mfa_console.core.db import pgpass
+
         pgpass.remember_password(url, given)
-    return db
 
 
 def _migrated(db: Database, upgrade: bool) -> Database:
