@@ -1,4 +1,4 @@
-"""``data migrate``: an SQLite data file copied into an empty PostgreSQL database, field by field."""
+"""``data migrate``: an SQLite data file copied into an empty PostgreSQL database, checked."""
 
 from __future__ import annotations
 
