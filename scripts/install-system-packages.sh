@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages MFA Console needs: "run" for the console (Qt's libraries), "test" for
-# the test suite too (slapd, Samba AD DC, dnsmasq, gnome-keyring, D-Bus, Xvfb, sqlite3). Does
+# the test suite too (slapd, Samba AD DC, dnsmasq, gnome-keyring, D-Bus, Xvfb, sqlite3, PostgreSQL:
+# the tests make private clusters; the policy-rc.d below keeps apt from starting the system one). Does
 # nothing when they are all present; elsewhere than Debian/Ubuntu, or not as root, it says what is
 # missing.
 set -euo pipefail
@@ -9,7 +10,7 @@ run_pkgs=(libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0 l
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core python3-venv)
 test_pkgs=(slapd ldap-utils samba samba-ad-dc winbind krb5-user ldb-tools gnome-keyring dbus-daemon
-  dbus xvfb sqlite3 openssl binutils systemd dnsmasq-base)
+  dbus xvfb sqlite3 openssl binutils systemd dnsmasq-base postgresql)
 pkgs=("${run_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
 

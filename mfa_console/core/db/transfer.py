@@ -15,9 +15,21 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, Table, func, inspect, select, text
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    DateTime,
+    LargeBinary,
+    MetaData,
+    Table,
+    func,
+    inspect,
+    select,
+    text,
+)
 
 from mfa_console.core.db import migrate, postgres
 from mfa_console.core.db.engine import Database, translate_errors
@@ -25,7 +37,6 @@ from mfa_console.core.errors import DataFileError
 from mfa_console.core.progress import NullProgress, Progress, check_cancel
 
 SKIPPED = frozenset({"alembic_version", "leases"})
-TRIGRAM_INDEX = "ix_users_search_trgm"
 BATCH = 5000
 # Copying and checking 200,000 users takes longer than the statement timeout of daily work.
 LONG_STATEMENT_S = 900
@@ -55,14 +66,16 @@ def copy_to_postgres(
         _refuse_not_empty(conn, target.display_name)
         migrate.upgrade(conn)
         tables = _target_tables(conn)
-        conn.execute(text(f"DROP INDEX {TRIGRAM_INDEX}"))  # built once at the end: faster
+        indexes = _drop_plain_indexes(conn)  # built once at the end: several times faster
         conn.execute(text("DELETE FROM meta"))  # the new database's install id: keep the old
         with source.engine.connect() as src:
             total = sum(_count(src, t.name) for t in tables)
             for table in tables:
                 report.rows[table.name] = _copy_table(src, conn, table, progress, total, report)
             _restart_sequences(conn, tables)
-            _create_trigram_index(conn)
+            progress.report(sum(report.rows.values()), total, "Building the indexes")
+            for definition in indexes:
+                conn.execute(text(definition))
             progress.report(sum(report.rows.values()), total, "Comparing with the file")
             _compare(src, conn, tables, report, progress)
         conn.commit()
@@ -85,6 +98,7 @@ class _LongStatements:
 
     def __enter__(self) -> None:
         self.conn.execute(text(f"SET LOCAL statement_timeout = '{LONG_STATEMENT_S}s'"))
+        self.conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))  # index builds
         postgres.set_watchdog_deadline(self._raw(), LONG_STATEMENT_S + postgres.GRACE_S)
 
     def __exit__(self, *_exc: object) -> None:
@@ -119,12 +133,41 @@ def _count(conn: Connection, table: str) -> int:
     return int(conn.execute(select(func.count()).select_from(text(f'"{table}"'))).scalar_one())
 
 
-def _rows(src: Connection, table: Table) -> Iterator[tuple[Any, ...]]:
-    """The source table's rows, typed by the target's columns (bool, datetime, bytes)."""
-    order = [c for c in table.primary_key.columns] or list(table.columns)
-    result = src.execution_options(stream_results=True).execute(select(table).order_by(*order))
-    for part in result.partitions(BATCH):
-        yield from (tuple(row) for row in part)
+def _raw_rows(src: Connection, table: Table) -> Iterator[tuple[Any, ...]]:
+    """The file's rows as SQLite stores them (COPY parses its 0/1 and date texts itself)."""
+    columns = ", ".join(f'"{c.name}"' for c in table.columns)
+    order = ", ".join(f'"{c.name}"' for c in (table.primary_key.columns or table.columns))
+    cursor = src.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(f'SELECT {columns} FROM "{table.name}" ORDER BY {order}')
+    while part := cursor.fetchmany(BATCH):
+        yield from part
+
+
+def _typed_rows(src: Connection, table: Table) -> Iterator[tuple[Any, ...]]:
+    """The file's rows with the Python values PostgreSQL gives back (bool, datetime, bytes)."""
+    converters = [_converter(column.type) for column in table.columns]
+    for row in _raw_rows(src, table):
+        yield tuple(c(v) if c and v is not None else v for c, v in zip(converters, row))  # noqa: B905
+
+
+def _converter(kind: Any) -> Any:
+    if isinstance(kind, Boolean):
+        return bool
+    if isinstance(kind, DateTime):
+        return lambda v: datetime.fromisoformat(v) if isinstance(v, str) else v
+    if isinstance(kind, LargeBinary):
+        return bytes
+    return None
+
+
+def _pg_rows(conn: Connection, table: Table) -> Iterator[tuple[Any, ...]]:
+    columns = ", ".join(f'"{c.name}"' for c in table.columns)
+    order = ", ".join(f'"{c.name}"' for c in (table.primary_key.columns or table.columns))
+    raw: Any = conn.connection.dbapi_connection
+    with raw.cursor(name=f"compare_{table.name}") as cursor:
+        cursor.itersize = BATCH
+        cursor.execute(f'SELECT {columns} FROM "{table.name}" ORDER BY {order}')
+        yield from cursor
 
 
 def _copy_table(
@@ -141,7 +184,7 @@ def _copy_table(
     copied = 0
     progress.report(done_before, total, f"Copying {table.name}")
     with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
-        for row in _rows(src, table):
+        for row in _raw_rows(src, table):
             copy.write_row(row)
             copied += 1
             if copied % BATCH == 0:
@@ -167,12 +210,18 @@ def _restart_sequences(conn: Connection, tables: list[Table]) -> None:
                 )
 
 
-def _create_trigram_index(conn: Connection) -> None:
-    from mfa_console.core.users.query import SEARCH_TEXT_SQL
-
-    conn.execute(
-        text(f"CREATE INDEX {TRIGRAM_INDEX} ON users USING gin (({SEARCH_TEXT_SQL}) gin_trgm_ops)")
-    )
+def _drop_plain_indexes(conn: Connection) -> list[str]:
+    """Drop the indexes that back no constraint; returns the statements that make them again."""
+    found = conn.execute(
+        text(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = "
+            "current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = "
+            "i.indexname)"
+        )
+    ).all()
+    for name, _definition in found:
+        conn.execute(text(f'DROP INDEX "{name}"'))
+    return [definition for _name, definition in found]
 
 
 def _compare(
@@ -191,7 +240,8 @@ def _compare(
                 hint="Report this as a bug, with the console's log.",
             )
     users = next(t for t in tables if t.name == "users")
-    for number, (left, right) in enumerate(zip(_rows(src, users), _rows(conn, users), strict=True)):
+    pairs = zip(_typed_rows(src, users), _pg_rows(conn, users), strict=True)
+    for number, (left, right) in enumerate(pairs):
         if left != right:
             field_name = next(
                 c.name for c, a, b in zip(users.columns, left, right, strict=True) if a != b
