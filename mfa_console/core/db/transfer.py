@@ -2,9 +2,9 @@
 
 The schema comes from the Alembic migrations (the same revisions as every other database), then
 the rows, table by table in foreign-key order through PostgreSQL's COPY. Left behind: the SQLite
-full-text table (PostgreSQL has its own trigram index) and the leases (a claim belongs to a
-process on the old file). The install id is kept, so the passwords in the OS keyring stay found.
-Sequences continue after the highest id copied. Before anything is committed, the row count of
+full-text table (PostgreSQL's own search table is filled from the copied users) and the leases (a
+claim belongs to a process on the old file). The install id is kept, so the passwords in the OS
+keyring stay found. Sequences continue after the highest id copied. Before anything is committed, the row count of
 every table and every field of every user are compared with the file; one difference and nothing
 is committed. It all runs in one PostgreSQL transaction: a failure, a cancel or a lost server
 leaves the target as empty as it was. The SQLite file is only read.
@@ -35,8 +35,9 @@ from mfa_console.core.db import migrate, postgres
 from mfa_console.core.db.engine import Database, translate_errors
 from mfa_console.core.errors import DataFileError
 from mfa_console.core.progress import NullProgress, Progress, check_cancel
+from mfa_console.core.users.query import SEARCH_TEXT_SQL
 
-SKIPPED = frozenset({"alembic_version", "leases"})
+SKIPPED = frozenset({"alembic_version", "leases", "users_search"})
 BATCH = 5000
 # Copying and checking 200,000 users takes longer than the statement timeout of daily work.
 LONG_STATEMENT_S = 900
@@ -68,10 +69,13 @@ def copy_to_postgres(
         tables = _target_tables(conn)
         indexes = _drop_plain_indexes(conn)  # built once at the end: several times faster
         conn.execute(text("DELETE FROM meta"))  # the new database's install id: keep the old
+        conn.execute(text("ALTER TABLE users DISABLE TRIGGER users_search_sync"))
         with source.engine.connect() as src:
             total = sum(_count(src, t.name) for t in tables)
             for table in tables:
                 report.rows[table.name] = _copy_table(src, conn, table, progress, total, report)
+            conn.execute(text("ALTER TABLE users ENABLE TRIGGER users_search_sync"))
+            conn.execute(text(f"INSERT INTO users_search SELECT id, {SEARCH_TEXT_SQL} FROM users"))
             _restart_sequences(conn, tables)
             progress.report(sum(report.rows.values()), total, "Building the indexes")
             for definition in indexes:

@@ -2,8 +2,9 @@
 
 The search text is split into terms; a user matches when every term matches. A term of three or
 more characters matches anywhere in the username, first or last name, email or phone (as a
-substring, case-insensitive), through the FTS5 trigram index on SQLite, the pg_trgm GIN index over
-one lower-cased text of those fields on PostgreSQL (``SEARCH_TEXT_SQL``), ``LIKE`` elsewhere. A
+substring, case-insensitive), through the FTS5 trigram index on SQLite, the pg_trgm GIN index of
+the narrow ``users_search`` table on PostgreSQL (one lower-cased text of those fields per user,
+``SEARCH_TEXT_SQL``, kept by a trigger), ``LIKE`` elsewhere. A
 phone-like term ("555-1234", "(425)") also matches its digits, so "555123" and "+1555" find
 phones. One- and two-character terms match at the *start* of those fields (two characters) or of
 the username and last name (one character), read from index ranges: a trigram index cannot serve
@@ -24,14 +25,17 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy import (
+    Column,
     ColumnElement,
+    Integer,
+    MetaData,
     Select,
     String,
+    Table,
     TextClause,
     and_,
     func,
     literal,
-    literal_column,
     or_,
     select,
     text,
@@ -61,14 +65,15 @@ DENSE_MATCHES = 4000
 # Past this position a dense page probes the FTS list instead of checking LIKE on each row.
 DEEP_OFFSET = 3000
 _PHONE_CHARS = re.compile(r"^\+?[\d\s().\-]+$")
-# The text that migration 0007's trigram index covers on PostgreSQL: written exactly as there, so
-# that the planner recognizes the indexed expression. Terms hold no spaces, so no match spans two
-# fields.
+# PostgreSQL's search text of a user (migration 0007 keeps it in ``users_search``). Terms hold no
+# spaces, so no match spans two fields.
 SEARCH_TEXT_SQL = (
     "lower((username || ' ' || first_name || ' ' || last_name || ' ' || email || ' ' || "
     "coalesce(phone, '')) COLLATE \"default\")"
 )
-_SEARCH_TEXT: ColumnElement[str] = literal_column(SEARCH_TEXT_SQL, type_=String)
+USERS_SEARCH = Table(
+    "users_search", MetaData(), Column("id", Integer, primary_key=True), Column("text", String)
+)
 
 
 @dataclass(frozen=True)
@@ -134,11 +139,12 @@ def _escape_like(term: str) -> str:
 
 
 def trigram_condition(term: str) -> ColumnElement[bool]:
-    """PostgreSQL: the term (or its phone digits) inside the indexed search text."""
-    found = [_SEARCH_TEXT.like(f"%{_escape_like(term)}%", escape="\\")]
+    """PostgreSQL: the term (or its phone digits) inside a ``users_search`` text."""
+    column = USERS_SEARCH.c.text
+    found = [column.like(f"%{_escape_like(term)}%", escape="\\")]
     digits = phone_digits(term)
     if digits:
-        found.append(_SEARCH_TEXT.like(f"%{digits}%"))
+        found.append(column.like(f"%{digits}%"))
     return or_(*found)
 
 
@@ -192,6 +198,8 @@ class UserQuery:
             stmt = select(func.count()).select_from(UserRow)
         elif self._fts and not self.terms.short:
             stmt = select(func.count()).select_from(text(FTS_TABLE)).where(self._fts_match())
+        elif self._postgres and not self.terms.short:
+            stmt = select(func.count()).select_from(USERS_SEARCH).where(*self._trigram())
         else:
             stmt = select(func.count()).select_from(UserRow).where(*self._conditions(False))
         with self.db.read() as session:
@@ -332,6 +340,9 @@ class UserQuery:
     def _ascii(self) -> bool:
         return all(term.isascii() for term in self.terms.long)
 
+    def _trigram(self) -> list[ColumnElement[bool]]:
+        return [trigram_condition(term) for term in self.terms.long]
+
     def _fts_match(self) -> TextClause:
         return text(f"{FTS_TABLE} MATCH :fts_query").bindparams(
             fts_query=fts_query(self.terms.long)
@@ -352,7 +363,8 @@ class UserQuery:
             column = UserRow.id + 0 if per_row else UserRow.id
             conditions.append(column.in_(fts))
         elif self.terms.long and self._postgres:
-            conditions += [trigram_condition(term) for term in self.terms.long]
+            matches = select(USERS_SEARCH.c.id).where(*self._trigram())
+            conditions.append(UserRow.id.in_(matches))
         elif self.terms.long:
             conditions += [like_condition(term) for term in self.terms.long]
         return conditions
