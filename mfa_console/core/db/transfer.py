@@ -4,10 +4,10 @@ The schema comes from the Alembic migrations (the same revisions as every other 
 the rows, table by table in foreign-key order through PostgreSQL's COPY. Left behind: the SQLite
 full-text table (PostgreSQL's own search table is filled from the copied users) and the leases (a
 claim belongs to a process on the old file). The install id is kept, so the passwords in the OS
-keyring stay found. Sequences continue after the highest id copied. Before anything is committed, the row count of
-every table and every field of every user are compared with the file; one difference and nothing
-is committed. It all runs in one PostgreSQL transaction: a failure, a cancel or a lost server
-leaves the target as empty as it was. The SQLite file is only read.
+keyring stay found. Sequences continue after the highest id copied. Before anything is
+committed, the row count of every table and every field of every user are compared with the
+file; one difference and nothing is committed. It all runs in one PostgreSQL transaction: a
+failure, a cancel or a lost server leaves the target as empty as it was. The file is only read.
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ from sqlalchemy import (
     Table,
     TextClause,
     and_,
+    exists,
     func,
     literal,
     or_,
@@ -340,6 +341,15 @@ class UserQuery:
     def _ascii(self) -> bool:
         return all(term.isascii() for term in self.terms.long)
 
+    def _trigram_filter(self, per_row: bool) -> ColumnElement[bool]:
+        """PostgreSQL: many matches near the top, each row of the sort's index is looked up in
+        ``users_search`` (the walk stops after a page); else the matches are listed once
+        (a materialized list: never searched again per row) and sorted."""
+        if per_row:
+            return exists().where(USERS_SEARCH.c.id == UserRow.id, *self._trigram())
+        matches = select(USERS_SEARCH.c.id).where(*self._trigram()).cte("matches")
+        return UserRow.id.in_(select(matches.prefix_with("MATERIALIZED").c.id))
+
     def _trigram(self) -> list[ColumnElement[bool]]:
         return [trigram_condition(term) for term in self.terms.long]
 
@@ -363,8 +373,7 @@ class UserQuery:
             column = UserRow.id + 0 if per_row else UserRow.id
             conditions.append(column.in_(fts))
         elif self.terms.long and self._postgres:
-            matches = select(USERS_SEARCH.c.id).where(*self._trigram())
-            conditions.append(UserRow.id.in_(matches))
+            conditions.append(self._trigram_filter(per_row and not deep))
         elif self.terms.long:
             conditions += [like_condition(term) for term in self.terms.long]
         return conditions
