@@ -18,6 +18,7 @@ from mfa_console.core.db.pgpass import forget_password, stored_password
 from mfa_console.core.db.postgres import PasswordNeededError
 from mfa_console.core.errors import ConcurrentEditError, ConsoleError, DataFileError
 from mfa_console.core.progress import CancelToken
+from mfa_console.core.status import data_file_section
 from mfa_console.core.sync.items import SyncItem
 from mfa_console.core.users import query
 from mfa_console.core.users.records import UserInput
@@ -116,6 +117,8 @@ def test_a_read_only_server_says_so_and_keeps_showing(
         with pytest.raises(DataFileError, match="read-only"):
             services.users.add(UserInput("after@example.com", enabled=False))
         assert _users(services) == 1
+        section = data_file_section(services)  # the Status pane says so
+        assert section.state == "warning" and "read-only" in section.lines[0]
     finally:
         postgres.admin(f"ALTER DATABASE {name} SET default_transaction_read_only = off")
         services.close()
