@@ -69,12 +69,12 @@ def copy_to_postgres(
         tables = _target_tables(conn)
         indexes = _drop_plain_indexes(conn)  # built once at the end: several times faster
         conn.execute(text("DELETE FROM meta"))  # the new database's install id: keep the old
-        conn.execute(text("ALTER TABLE users DISABLE TRIGGER users_search_sync"))
+        conn.execute(text("ALTER TABLE users DISABLE TRIGGER users_search_insert"))
         with source.engine.connect() as src:
             total = sum(_count(src, t.name) for t in tables)
             for table in tables:
                 report.rows[table.name] = _copy_table(src, conn, table, progress, total, report)
-            conn.execute(text("ALTER TABLE users ENABLE TRIGGER users_search_sync"))
+            conn.execute(text("ALTER TABLE users ENABLE TRIGGER users_search_insert"))
             conn.execute(text(f"INSERT INTO users_search SELECT id, {SEARCH_TEXT_SQL} FROM users"))
             _restart_sequences(conn, tables)
             progress.report(sum(report.rows.values()), total, "Building the indexes")

@@ -7,7 +7,7 @@ search reads the same index ranges.
 
 The substring search of three characters and more, served on SQLite by the FTS5 trigram table of
 0003, is served here by ``users_search``: one narrow row per user (its id and one lower-cased text
-of the searched fields, ``users.query.SEARCH_TEXT_SQL``), kept by a trigger, with a pg_trgm GIN
+of the searched fields, ``users.query.SEARCH_TEXT_SQL``), kept by triggers, with a pg_trgm GIN
 index. A narrow table, not an index over ``users`` itself: counting 50,000 matches rechecks each
 matching row, and reading narrow rows costs a quarter of reading whole users. Lower-casing uses the
 database's own collation (the "C" one would fold ASCII letters only). On SQLite this revision does
@@ -47,7 +47,6 @@ def _search_text(row: str = "") -> str:
 
 
 SEARCH_TEXT_SQL = _search_text()
-SEARCHED = "username, first_name, last_name, email, phone"
 
 
 def upgrade() -> None:
@@ -60,15 +59,23 @@ def upgrade() -> None:
         "CREATE TABLE users_search (id integer PRIMARY KEY REFERENCES users (id) ON DELETE "
         "CASCADE, text text NOT NULL)"
     )
-    op.execute(
-        "CREATE FUNCTION users_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"INSERT INTO users_search (id, text) VALUES (NEW.id, {_search_text('NEW.')}) "
-        "ON CONFLICT (id) DO UPDATE SET text = EXCLUDED.text; RETURN NULL; END $$"
+    # Statement-level triggers over transition tables: one INSERT ... SELECT per statement, not
+    # one function call per row (a sync inserts thousands of users per statement).
+    keep = (
+        f"INSERT INTO users_search (id, text) SELECT id, {_search_text()} FROM changed "
+        "ON CONFLICT (id) DO UPDATE SET text = EXCLUDED.text "
+        "WHERE users_search.text IS DISTINCT FROM EXCLUDED.text; RETURN NULL;"
     )
     op.execute(
-        f"CREATE TRIGGER users_search_sync AFTER INSERT OR UPDATE OF {SEARCHED} ON users "
-        "FOR EACH ROW EXECUTE FUNCTION users_search_sync()"
+        "CREATE FUNCTION users_search_sync() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN {keep} END $$"
     )
+    for event in ("INSERT", "UPDATE"):
+        op.execute(
+            f"CREATE TRIGGER users_search_{event.lower()} AFTER {event} ON users "
+            "REFERENCING NEW TABLE AS changed FOR EACH STATEMENT "
+            "EXECUTE FUNCTION users_search_sync()"
+        )
     op.execute(f"INSERT INTO users_search (id, text) SELECT id, {SEARCH_TEXT_SQL} FROM users")
     op.execute("CREATE INDEX ix_users_search_text ON users_search USING gin (text gin_trgm_ops)")
 
@@ -76,7 +83,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute("DROP TRIGGER IF EXISTS users_search_sync ON users")
+    op.execute("DROP TRIGGER IF EXISTS users_search_insert ON users")
+    op.execute("DROP TRIGGER IF EXISTS users_search_update ON users")
     op.execute("DROP FUNCTION IF EXISTS users_search_sync()")
     op.execute("DROP TABLE IF EXISTS users_search")
     for column, length in C_COLUMNS.items():
