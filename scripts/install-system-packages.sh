@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages MFA Console needs: "run" for the console (Qt's libraries), "test" for
-# the test suite too (slapd, Samba AD DC, dnsmasq, gnome-keyring, D-Bus, Xvfb, sqlite3, PostgreSQL:
-# the tests make private clusters; the policy-rc.d below keeps apt from starting the system one). Does
-# nothing when they are all present; elsewhere than Debian/Ubuntu, or not as root, it says what is
-# missing.
+# the test suite too (slapd, Samba AD DC, dnsmasq, gnome-keyring, D-Bus, Xvfb, sqlite3, and
+# PostgreSQL: the tests make private clusters; the policy-rc.d below keeps apt from starting the
+# system one). Does nothing when they are all present; elsewhere than Debian/Ubuntu, or not as root,
+# it says what is missing.
 set -euo pipefail
 what=${1:-run}
 run_pkgs=(libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
