@@ -14,6 +14,11 @@ from mfa_console.core.services import Services
 __all__ = ["Services", "open_services"]
 
 
-def open_services(data: str | os.PathLike[str] | None = None) -> Services:
-    """Open ``data`` (path or URL, else MFA_CONSOLE_DATA, else the default) and build services."""
-    return Services(open_database(data))
+def open_services(
+    data: str | os.PathLike[str] | None = None, *, password: str | None = None
+) -> Services:
+    """Open ``data`` (path or URL, else MFA_CONSOLE_DATA, else the default) and build services.
+
+    ``password``: a PostgreSQL server's, given by the person (kept in the keyring once it works).
+    """
+    return Services(open_database(data, password=password))

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages MFA Console needs: "run" for the console (Qt's libraries), "test" for
-# the test suite too (slapd, Samba AD DC, dnsmasq, FreeRADIUS and radclient, gnome-keyring, D-Bus, Xvfb, sqlite3). Does
-# nothing when they are all present; elsewhere than Debian/Ubuntu, or not as root, it says what is
-# missing.
+# the test suite too (slapd, Samba AD DC, dnsmasq, FreeRADIUS and radclient, gnome-keyring, D-Bus,
+# Xvfb, sqlite3, and PostgreSQL: the tests make private clusters; the policy-rc.d below keeps apt
+# from starting the system ones). Does nothing when they are all present; elsewhere than
+# Debian/Ubuntu, or not as root, it says what is missing.
 set -euo pipefail
 what=${1:-run}
 run_pkgs=(libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
@@ -16,10 +17,11 @@ run_pkgs=(libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0 l
 #   dbus-send: dbus-bin; Xvfb: xvfb; sqlite3: sqlite3; openssl: openssl; objdump (PyInstaller):
 #   binutils; systemd-creds: systemd; mount umount: mount; runuser: util-linux; xdotool: xdotool;
 #   freeradius (the upstream RADIUS server of the tests): freeradius; radclient radtest:
-#   freeradius-utils.
+#   freeradius-utils; initdb pg_ctl postgres pg_dump pg_restore (under /usr/lib/postgresql/N/bin):
+#   postgresql (through postgresql-N).
 test_pkgs=(slapd ldap-utils samba samba-ad-dc samba-ad-provision samba-common-bin winbind krb5-user
   ldb-tools gnome-keyring dbus-daemon dbus dbus-bin xvfb sqlite3 openssl binutils systemd mount
-  util-linux dnsmasq-base xdotool freeradius freeradius-utils)
+  util-linux dnsmasq-base xdotool freeradius freeradius-utils postgresql)
 pkgs=("${run_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
 

@@ -7,6 +7,7 @@ keyring is the real Secret Service that scripts/test.sh starts in a private D-Bu
 from __future__ import annotations
 
 import gc
+import inspect
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,8 +71,39 @@ def data_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def services(data_file: Path) -> Iterator[Services]:
-    svc = open_services(data_file)
+def database_kind(request: pytest.FixtureRequest) -> str:
+    """ "sqlite" unless the test is marked ``both_databases`` (then it runs on each)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def data_url(database_kind: str, data_file: Path, request: pytest.FixtureRequest) -> str:
+    """Where ``services`` keeps its data: the test's SQLite file, or a fresh PostgreSQL database."""
+    if database_kind == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return str(data_file)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``both_databases`` that use the data store run on SQLite and PostgreSQL.
+
+    A test that reads the SQLite file itself (it asks for ``data_file``) runs on SQLite only.
+    """
+    marked = metafunc.definition.get_closest_marker("both_databases")
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    own = inspect.signature(metafunc.function).parameters
+    if marked and "database_kind" in metafunc.fixturenames and "data_file" not in own:
+        kinds = [
+            pytest.param("sqlite", id="sqlite"),
+            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgresql),
+        ]
+        metafunc.parametrize("database_kind", kinds, indirect=True)
+
+
+@pytest.fixture
+def services(data_url: str) -> Iterator[Services]:
+    svc = open_services(data_url)
     yield svc
     svc.close()
 

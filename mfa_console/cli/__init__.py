@@ -37,6 +37,12 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         help="the data file (default: MFA_CONSOLE_DATA, else the user data folder)",
     )
     parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the PostgreSQL password from the first line of standard input (it is then "
+        "kept in the OS keyring)",
+    )
+    parser.add_argument(
         "--screenshot",
         metavar="FILE.png",
         help="render the main window offscreen to a PNG and exit",
@@ -98,7 +104,8 @@ def run_command(args: argparse.Namespace) -> int:
 
     setup_logging(getattr(args, "log_kind", "cli"))  # a command may set_defaults(log_kind=...)
     try:
-        services = open_services(args.data)
+        args.password = read_password(args)
+        services = open_services(args.data, password=args.password)
     except ConsoleError as exc:
         unopenable = getattr(args, "func_unopenable", None)  # e.g. restore over a damaged file
         if unopenable is None or isinstance(exc, DataFileLockedError | DiskFullError):
@@ -130,6 +137,13 @@ def run_command(args: argparse.Namespace) -> int:
         return 1
     finally:
         services.close()
+
+
+def read_password(args: argparse.Namespace) -> str | None:
+    """With --password-stdin, the first line of standard input (never echoed, never logged)."""
+    if not getattr(args, "password_stdin", False):
+        return None
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 def _run_without_data(args: argparse.Namespace) -> int:

@@ -148,6 +148,8 @@ def data_file_section(services: Services) -> StatusSection:
         size = sum(
             p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists()
         )
+    if db.is_postgres:
+        return _postgres_section(services)
     revision = db.schema_revision()
     lines = [str(db.display_name), f"Size {sysinfo.human_bytes(size)}."]
     last = _last_audit(services, "backup.create")
@@ -175,6 +177,37 @@ def data_file_section(services: Services) -> StatusSection:
     if db.permission_problems:
         lines[:0] = db.permission_problems
         state = WARNING
+    return StatusSection("data-file", "Data file", state, tuple(lines), "logs", facts)
+
+
+def _postgres_section(services: Services) -> StatusSection:
+    """The data in PostgreSQL: its size and schema; its backups are PostgreSQL's own."""
+    from sqlalchemy import text
+
+    db = services.db
+    with db.read() as session:
+        size = int(
+            session.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+        )
+        read_only = session.execute(text("SHOW transaction_read_only")).scalar_one() == "on"
+    revision = db.schema_revision()
+    lines = [
+        f"PostgreSQL database {db.display_name}",
+        f"Size {sysinfo.human_bytes(size)}, schema {revision}.",
+        "Backups: PostgreSQL's own (pg_dump, WAL archiving); see docs/postgresql.md.",
+    ]
+    if read_only:
+        lines.insert(0, "The server is read-only now: changes cannot be saved.")
+    facts = {
+        "path": db.display_name,
+        "size": size,
+        "schema_revision": revision,
+        "last_backup": None,
+        "scheduled_backups": False,
+        "read_only": read_only,
+        "restore_in_progress": False,
+    }
+    state = WARNING if read_only else OK
     return StatusSection("data-file", "Data file", state, tuple(lines), "logs", facts)
 
 

@@ -1,4 +1,4 @@
-"""File > Back Up..., File > Restore... and Help > Open Log Folder, for the main window.
+"""File > Back Up..., Restore..., Move Data to PostgreSQL... and Help > Open Log Folder.
 
 Both run off the GUI thread with progress and cancel. After a restore the window starts over on
 fresh services over the restored file (``MainWindow.replace_services``), so no pane keeps showing
@@ -30,6 +30,7 @@ def install(window: MainWindow) -> None:
     window.add_action("File", "&Back Up...", lambda: _on_back_up(window), "Ctrl+B")
     window.add_action("File", "&Restore...", lambda: _on_restore(window))
     window.add_action("File", "Scheduled Bac&kups...", lambda: _on_schedule(window))
+    window.add_action("File", "&Move Data to PostgreSQL...", lambda: _on_move(window))
     window.add_action("Help", "Open &Log Folder", open_log_folder)
 
 
@@ -46,6 +47,17 @@ def _on_back_up(window: MainWindow) -> None:
     )
     if name:
         back_up_to(window, Path(name))
+
+
+def _on_move(window: MainWindow) -> None:
+    if window.services.db.path is None:
+        messages.info(window, "Move Data to PostgreSQL", "The data is in PostgreSQL already.")
+        return
+    from mfa_console.ui.dialogs.move_to_postgres import MoveToPostgresDialog
+
+    dialog = MoveToPostgresDialog(window.services, window)
+    if dialog.exec():
+        dialog.start()
 
 
 def _on_schedule(window: MainWindow) -> None:

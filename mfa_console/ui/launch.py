@@ -43,7 +43,6 @@ def launch(args: argparse.Namespace) -> int:
         importlib.import_module(name)
     from PySide6.QtWidgets import QApplication
 
-    from mfa_console.app import open_services
     from mfa_console.core.logs import setup_logging
     from mfa_console.ui import messages
     from mfa_console.ui.main_window import MainWindow
@@ -57,7 +56,7 @@ def launch(args: argparse.Namespace) -> int:
 
     collect_on_gui_thread(app)
     try:
-        services = open_services(args.data)
+        services = _open(args)
     except ConsoleError as exc:
         if args.screenshot:
             print(f"mfa-console: {exc}", file=sys.stderr)
@@ -88,6 +87,33 @@ def launch(args: argparse.Namespace) -> int:
         return app.exec()
     finally:
         services.close()
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Open the data; a PostgreSQL server that wants a password gets it asked (three tries)."""
+    from mfa_console.app import open_services
+    from mfa_console.core.db.postgres import PasswordNeededError
+
+    password: str | None = None
+    for attempt in range(3):
+        try:
+            return open_services(args.data, password=password)
+        except PasswordNeededError as exc:
+            if args.screenshot or attempt == 2:
+                raise
+            from mfa_console.ui.dialogs.db_password import ask_password
+
+            password = ask_password(None, _server_name(args), exc.message)
+            if password is None:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _server_name(args: argparse.Namespace) -> str:
+    from mfa_console.core.db.engine import resolve_url
+    from mfa_console.core.db.postgres import display_name
+
+    return display_name(resolve_url(args.data))
 
 
 def _display_available() -> bool:

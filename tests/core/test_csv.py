@@ -20,6 +20,8 @@ from mfa_console.core.users.csvio import (
 )
 from mfa_console.core.users.records import UserInput
 
+pytestmark = pytest.mark.both_databases
+
 
 def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -180,6 +182,7 @@ def _peak_import_memory(services: Services, path: Path) -> int:
     return peak
 
 
+@pytest.mark.sqlite_only  # memory of the reader, not of the engine; long
 def test_import_streams_memory_does_not_grow_with_rows(services: Services, tmp_path: Path) -> None:
     def make(name: str, count: int) -> Path:
         rows = [[f"{name}{i}@example.com", "First", f"{name}{i}@example.com", "false"]

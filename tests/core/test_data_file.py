@@ -31,7 +31,7 @@ def test_resolve_url_prefers_argument_then_environment(
     monkeypatch.setenv("MFA_CONSOLE_DATA", str(tmp_path / "env.db"))
     assert resolve_url(tmp_path / "arg.db") == f"sqlite:///{tmp_path / 'arg.db'}"
     assert resolve_url(None) == f"sqlite:///{tmp_path / 'env.db'}"
-    assert resolve_url("postgresql://u@h/db") == "postgresql://u@h/db"
+    assert resolve_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"  # psycopg 3
     monkeypatch.delenv("MFA_CONSOLE_DATA")
     assert resolve_url(None).endswith("mfa-console.db")
 

@@ -19,6 +19,8 @@ from mfa_console.core.users import pins
 from mfa_console.core.users.phones import PhoneError, parse_phone
 from mfa_console.core.users.records import UserInput
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.mark.parametrize(
     ("text", "country", "expected"),

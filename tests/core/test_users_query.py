@@ -11,12 +11,27 @@ import pytest
 from mfa_console.app import Services, open_services
 from mfa_console.core.users.query import SORTS, UserQuery, fts_query, phone_digits
 from mfa_console.core.users.records import UserInput
+from tests.services.postgres import PostgresServer
 from tests.users_gui.data import insert_users
 
+pytestmark = pytest.mark.both_databases
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    services = open_services(tmp_path_factory.mktemp("query") / "users.db")
+
+@pytest.fixture(
+    scope="module",
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)],
+)
+def svc(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Services]:
+    """700 users (and one more), on SQLite and on PostgreSQL."""
+    if request.param == "postgresql":
+        server: PostgresServer = request.getfixturevalue("postgres")
+        name = server.new_database()
+        services = open_services(server.url(name))
+        request.addfinalizer(lambda: server.drop(name))
+    else:
+        services = open_services(tmp_path_factory.mktemp("query") / "users.db")
     insert_users(services, 700, seed=3)
     services.users.add(
         UserInput(

@@ -14,6 +14,8 @@ from mfa_console.core.mail.models import OutboxBodyRow, OutboxRow
 from tests.mail.conftest import add_user, configure
 from tests.mail.smtpd import SmtpServer
 
+pytestmark = pytest.mark.both_databases
+
 
 def _queue(services: Services, user_id: int, reason: str = "new", pin: str | None = None) -> int:
     with services.db.write() as session:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from mfa_console.app import Services
 from mfa_console.core.users.records import UserInput
 from tests.mail.conftest import configure
 from tests.mail.smtpd import SmtpServer
+
+pytestmark = pytest.mark.both_databases
 
 
 def _text(message: object) -> str:

@@ -10,6 +10,7 @@ import pytest
 
 from tests.services.certs import CertFiles, write_ca
 from tests.services.dns import DnsServer
+from tests.services.postgres import PostgresServer
 from tests.services.samba_ad import SambaDC
 from tests.services.slapd import SlapdServer
 
@@ -82,6 +83,43 @@ def make_dns(tmp_path: Path) -> Iterator[MakeDns]:
         server = DnsServer(tmp_path / f"dns{len(started)}")
         started.append(server)
         return server.start(**records)  # type: ignore[arg-type]
+
+    yield make
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """The session's PostgreSQL cluster, with a migrated template database."""
+    server = PostgresServer().start()
+    try:
+        server.make_template()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres: PostgresServer) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for one test (dropped at the end)."""
+    name = postgres.new_database()
+    yield postgres.url(name)
+    postgres.recycle(name)
+
+
+MakePostgres = Callable[[], PostgresServer]
+
+
+@pytest.fixture
+def make_postgres() -> Iterator[MakePostgres]:
+    """Private clusters a test may kill or hang; all are stopped at the end."""
+    started: list[PostgresServer] = []
+
+    def make() -> PostgresServer:
+        server = PostgresServer(crash_safe=True)
+        started.append(server)
+        return server.start()
 
     yield make
     for server in started:

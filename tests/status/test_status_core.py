@@ -13,6 +13,8 @@ from mfa_console.core.db.migrate import head_revisions
 from mfa_console.core.status import StatusSection, recommended_memory_gb, snapshot
 from tests.status.conftest import LARGE
 
+pytestmark = pytest.mark.both_databases
+
 
 def by_key(services: Services) -> dict[str, StatusSection]:
     return {section.key: section for section in snapshot(services)}
@@ -36,6 +38,7 @@ def test_empty_file(services: Services) -> None:
     assert sections["activity"].chart == ()
 
 
+@pytest.mark.sqlite_only  # a backup of PostgreSQL: tests/core/test_postgresql_backup.py
 def test_small_file(small: Services, tmp_path) -> None:  # type: ignore[no-untyped-def]
     small.backup.create(tmp_path / "b.mfabackup")
     sections = by_key(small)

@@ -17,6 +17,8 @@ from tests.services.fixtures import MakeSlapd, TestCAs
 from tests.services.slapd import PEOPLE, SlapdServer, users_ldif
 from tests.sync.conftest import configure_ldap
 
+pytestmark = pytest.mark.both_databases
+
 COUNT = 3000
 
 
@@ -60,6 +62,7 @@ def bigger(services: Services, make_slapd: MakeSlapd, test_cas: TestCAs) -> Slap
     return server
 
 
+@pytest.mark.sqlite_only  # long; PostgreSQL: tests/core/test_postgresql_outage.py
 def test_server_stopped_mid_run_loses_nothing_and_next_run_converges(
     services: Services, bigger: SlapdServer
 ) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from mfa_console.app import Services
 from mfa_console.core.db.models import UserRow
 from tests.services.slapd import SlapdServer
 from tests.sync.conftest import AddItem, set_sync
+
+pytestmark = pytest.mark.both_databases
 
 
 def _users(services: Services) -> dict[str, UserRow]:

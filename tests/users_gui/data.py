@@ -36,6 +36,9 @@ def insert_users(services: Services, count: int, seed: int = 1) -> None:
                 *(n % 5 != 0, "manual" if n % 3 else "directory", changed, changed, "test", 1),
             )
         )
+    if services.db.is_postgres:
+        _insert_portable(services, rows)
+        return
     sql = f"INSERT INTO users ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
     raw = services.db.engine.raw_connection()
     try:
@@ -45,3 +48,21 @@ def insert_users(services: Services, count: int, seed: int = 1) -> None:
         cursor.execute("COMMIT")
     finally:
         raw.close()
+
+
+def _insert_portable(services: Services, rows: list[tuple]) -> None:  # type: ignore[type-arg]
+    """The same rows through SQLAlchemy Core (PostgreSQL): typed values, one transaction."""
+    from sqlalchemy import insert
+
+    from mfa_console.core.db.models import UserRow
+
+    stamps = {"created_at", "updated_at", "pin_changed_at"}
+    values = [
+        {
+            c: datetime.fromisoformat(v) if c in stamps and isinstance(v, str) else v
+            for c, v in zip(COLUMNS, row, strict=True)
+        }
+        for row in rows
+    ]
+    with services.db.engine.begin() as conn:
+        conn.execute(insert(UserRow.__table__), values)

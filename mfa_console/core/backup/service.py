@@ -58,7 +58,8 @@ class BackupService:
         if path is None:
             raise BackupError(
                 f"{self._db.display_name} is a database server, not a data file.",
-                hint="Back it up with the database server's own tools (for example pg_dump).",
+                hint="Back it up with PostgreSQL's own tools (pg_dump, pg_restore): see "
+                "docs/postgresql.md, Backups.",
             )
         return path
 

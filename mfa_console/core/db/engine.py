@@ -3,6 +3,9 @@
 Opening is careful: a file that is not SQLite, is corrupt, or was written by a newer program is
 refused *before* anything is written to it (even the WAL switch writes to the header). A lock held
 too long by another process is reported rather than waited on forever.
+
+The data may also live in PostgreSQL (``postgresql://HOST[:PORT]/DB?...``, see ``postgres.py``):
+the same models and migrations, writers taking turns through an advisory lock, the server's clock.
 """
 
 from __future__ import annotations
@@ -12,16 +15,18 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from mfa_console.core import fileperms, paths
-from mfa_console.core.db import migrate
+from mfa_console.core.db import migrate, postgres
+from mfa_console.core.db.base import utcnow
 from mfa_console.core.db.models import Meta
 from mfa_console.core.errors import ConsoleError, DataFileError, DataFileLockedError
 
@@ -38,6 +43,8 @@ def resolve_url(data: str | os.PathLike[str] | None = None) -> str:
     text = os.fspath(data) if data else os.environ.get(paths.DATA_ENV) or ""
     if not text:
         text = os.fspath(paths.default_data_file())
+    if text.startswith(("postgresql:", "postgres:", "postgresql+")):
+        return postgres.normalize_url(text)
     if "://" in text:
         return text
     return f"sqlite:///{Path(text).expanduser().resolve()}"
@@ -61,6 +68,7 @@ class Database:
 
     url: str
     engine: Engine
+    timeouts: postgres.Timeouts | None = None  # PostgreSQL only
     # What could not be made private when the file was opened (Status shows it).
     permission_problems: list[str] = field(default_factory=list)
 
@@ -69,9 +77,17 @@ class Database:
         return sqlite_path(self.url)
 
     @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    @property
     def display_name(self) -> str:
         path = self.path
-        return str(path) if path else make_url(self.url).render_as_string(hide_password=True)
+        if path:
+            return str(path)
+        if self.is_postgres:
+            return postgres.display_name(self.url)
+        return make_url(self.url).render_as_string(hide_password=True)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -80,14 +96,30 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session whose transaction takes the write lock up front and commits at the end."""
+        """A session whose transaction takes the write lock up front and commits at the end.
+
+        On SQLite that is BEGIN IMMEDIATE; on PostgreSQL a transaction-level advisory lock that
+        every writer takes first (waited for at most the lock timeout). Either way a service's
+        read-check-write runs alone among writers, while readers carry on.
+        """
         with (
             translate_errors(self),
             self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn,
             Session(bind=conn, expire_on_commit=False) as session,
         ):
+            if self.is_postgres:
+                session.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": postgres.WRITE_LOCK_KEY}
+                )
             yield session
             session.commit()
+
+    def now(self, session: Session) -> datetime:
+        """The database's clock in UTC (naive): on PostgreSQL the server's, shared by consoles."""
+        if not self.is_postgres:
+            return utcnow()
+        value = session.execute(text("SELECT timezone('UTC', clock_timestamp())")).scalar_one()
+        return value
 
     def install_id(self) -> str:
         with self.read() as session:
@@ -105,10 +137,15 @@ class Database:
 def translate_errors(db: Database | str) -> Iterator[None]:
     """Turn SQLite's locked / corrupt / unreadable failures into errors a person can act on."""
     name = db.display_name if isinstance(db, Database) else db
+    timeouts = db.timeouts if isinstance(db, Database) else None
+    translated: ConsoleError | None
     try:
         yield
     except DBAPIError as exc:
-        translated = _translated(exc.orig, name)
+        if timeouts is not None:
+            translated = postgres.translated(exc.orig, name, timeouts)
+        else:
+            translated = _translated(exc.orig, name)
         if translated is None:
             raise
         raise translated from exc
@@ -156,9 +193,20 @@ def _disk_full_at(name: str) -> bool:
     return "://" not in name and nearly_full(name)
 
 
-def open_database(data: str | os.PathLike[str] | None = None, *, upgrade: bool = True) -> Database:
-    """Open (creating if new) the data file, refuse what must not be touched, apply migrations."""
+def open_database(
+    data: str | os.PathLike[str] | None = None,
+    *,
+    upgrade: bool = True,
+    password: str | None = None,
+) -> Database:
+    """Open (creating if new) the data file, refuse what must not be touched, apply migrations.
+
+    ``password`` is for a PostgreSQL server (else the keyring's, else .pgpass); once it worked it
+    is kept in the keyring.
+    """
     url = resolve_url(data)
+    if postgres.is_postgres(url):
+        return _open_postgres(url, upgrade, password)
     path = sqlite_path(url)
     problems: list[str] = []
     created = False
@@ -166,7 +214,49 @@ def open_database(data: str | os.PathLike[str] | None = None, *, upgrade: bool =
         created = _check_sqlite_file(path)
         problems = _tighten(path)
     engine = _create_engine(url)
-    db = Database(url, engine, problems)
+    db = Database(url, engine, permission_problems=problems)
+    try:
+        return _migrated(db, upgrade)
+    except BaseException:
+        if created and path is not None:  # never leave a half-made new file (e.g. disk full)
+            for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+        raise
+
+
+def _open_postgres(url: str, upgrade: bool, password: str | None) -> Database:
+    db = connect_postgres(url, password)
+    _migrated(db, upgrade)
+    _remember(url, password)
+    return db
+
+
+def connect_postgres(data: str, password: str | None = None) -> Database:
+    """A PostgreSQL database, connected but neither checked nor migrated (``data migrate``)."""
+    from mfa_console.core.db import pgpass
+
+    url = resolve_url(data)
+    if not postgres.is_postgres(url):
+        raise DataFileError(
+            f"{data} is not a PostgreSQL URL.",
+            hint="Write postgresql://HOST[:PORT]/DATABASE?user=ROLE (docs/postgresql.md).",
+        )
+    if password is None:
+        password = pgpass.stored_password(url)
+    engine, timeouts = postgres.create_pg_engine(url, password)
+    return Database(url, engine, timeouts=timeouts)
+
+
+def _remember(url: str, given: str | None) -> None:
+    """Keep a password the person gave, once it worked."""
+    if given is not None:
+        from mfa_console.core.db import pgpass
+
+        pgpass.remember_password(url, given)
+
+
+def _migrated(db: Database, upgrade: bool) -> Database:
+    engine = db.engine
     try:
         with translate_errors(db), engine.connect() as conn:
             migrate.check_not_newer(conn, db.display_name)
@@ -175,9 +265,6 @@ def open_database(data: str | os.PathLike[str] | None = None, *, upgrade: bool =
                 conn.commit()
     except BaseException:
         engine.dispose()
-        if created and path is not None:  # never leave a half-made new file (e.g. disk full)
-            for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
-                leftover.unlink(missing_ok=True)
         raise
     return db
 

@@ -6,19 +6,25 @@ at once when the holder ran on the same computer and is gone (``holder_gone``: i
 time, since pids are reused); a holder on another computer is waited for until its lease expires.
 The ``service`` lease doubles as the heartbeat of ``mfa-console service`` that the Status pane
 shows.
+
+Times come from the database's clock (``Database.now``): on PostgreSQL, consoles on several
+machines compare expiry against one clock. Taking a lease is race-free on either engine: the row
+is created if missing (``INSERT ... ON CONFLICT DO NOTHING``), then read ``FOR UPDATE`` inside the
+write transaction, so two processes cannot both see it free.
 """
 
 from __future__ import annotations
 
 import os
 import socket
-import sys
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, String, delete
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DateTime, Integer, String, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from mfa_console.core import audit, processes
 from mfa_console.core.db.base import Base, utcnow
@@ -119,42 +125,71 @@ class Lease:
         )
 
     def acquire(self) -> Lease:
-        now = utcnow()
         with self._db.write() as session:
-            row = session.get(LeaseRow, self.name)
-            if row is not None and row.holder != self.holder and _info(row).alive:
+            now = self._db.now(session)
+            row = self._claim_row(session, now)
+            mine = row.holder == self.holder or row.holder in _ABANDONED
+            if not mine and row.expires_at > now and not holder_gone(_info(row)):
                 raise LeaseHeldError(_info(row))
-            if row is None:
-                row = LeaseRow(name=self.name)
-                session.add(row)
             row.holder, row.actor = self.holder, audit.current_actor()
             row.host, row.pid = socket.gethostname(), os.getpid()
             row.acquired_at = row.renewed_at = now
             row.expires_at = now + self.ttl
         return self
 
+    def _claim_row(self, session: Session, now: datetime) -> LeaseRow:
+        """The lease's row, locked for this transaction; created (already expired) if missing."""
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        blank = {"holder": "", "actor": "", "host": "", "pid": 0}
+        times = {"acquired_at": now, "renewed_at": now, "expires_at": now}
+        session.execute(
+            insert(LeaseRow)
+            .values(name=self.name, **blank, **times)
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+        query = select(LeaseRow).where(LeaseRow.name == self.name).with_for_update()
+        return session.execute(query.execution_options(populate_existing=True)).scalar_one()
+
     def renew(self) -> None:
         """Extend the lease; raises LeaseHeldError if another process took it meanwhile."""
-        now = utcnow()
         with self._db.write() as session:
-            row = session.get(LeaseRow, self.name)
+            now = self._db.now(session)
+            row = session.execute(
+                select(LeaseRow).where(LeaseRow.name == self.name).with_for_update()
+            ).scalar_one_or_none()
             if row is None or row.holder != self.holder:
-                if row is not None and _info(row).alive:
+                if row is not None and row.expires_at > now and not holder_gone(_info(row)):
                     raise LeaseHeldError(_info(row))
                 raise ConsoleError(f"The {self.name} lease was lost; the work stopped safely.")
             row.renewed_at, row.expires_at = now, now + self.ttl
 
     def release(self) -> None:
-        with self._db.write() as session:
-            session.execute(
-                delete(LeaseRow).where(LeaseRow.name == self.name, LeaseRow.holder == self.holder)
-            )
+        try:
+            with self._db.write() as session:
+                session.execute(
+                    delete(LeaseRow).where(
+                        LeaseRow.name == self.name, LeaseRow.holder == self.holder
+                    )
+                )
+        except ConsoleError:
+            # The database went away (a server down): this process may take the lease again
+            # once it is back, instead of waiting for the claim to expire.
+            _ABANDONED.add(self.holder)
+            raise
 
     def __enter__(self) -> Lease:
         return self.acquire()
 
-    def __exit__(self, *_exc: object) -> None:
-        self.release()
+    def __exit__(self, exc_type: object, *_exc: object) -> None:
+        try:
+            self.release()
+        except ConsoleError:
+            if exc_type is None:
+                raise  # else the work's own error says what happened
+
+
+# Holders of this process whose release could not be written: not "another process".
+_ABANDONED: set[str] = set()
 
 
 def clear_dead_holder(db: Database, name: str) -> bool:
@@ -163,24 +198,12 @@ def clear_dead_holder(db: Database, name: str) -> bool:
     info = lease_info(db, name)
     if info is None or not info.alive or info.host != socket.gethostname():
         return False
-    if info.pid == os.getpid() or _process_exists(info.pid):
+    if not holder_gone(info):
         return False
     with db.write() as session:
         session.execute(
             delete(LeaseRow).where(LeaseRow.name == name, LeaseRow.holder == info.holder)
         )
-    return True
-
-
-def _process_exists(pid: int) -> bool:
-    if sys.platform == "win32":
-        return True  # os.kill would terminate it there: wait for the lease to expire instead
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
 
 

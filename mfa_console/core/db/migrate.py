@@ -77,11 +77,13 @@ def current_revisions(conn: Connection) -> set[str]:
     return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
 
 
-def _refuse_unknown(revisions: set[str], has_tables: bool, name: str) -> None:
+def _refuse_unknown(
+    revisions: set[str], has_tables: bool, name: str, kind: str = "an SQLite"
+) -> None:
     if not revisions:
         if has_tables:
             raise DataFileError(
-                f"{name} is an SQLite database but not an MFA Console data file. It was left "
+                f"{name} is {kind} database but not an MFA Console data file. It was left "
                 "untouched.",
                 hint="Open the right file with --data, or choose a new file name.",
             )
@@ -97,7 +99,8 @@ def _refuse_unknown(revisions: set[str], has_tables: bool, name: str) -> None:
 
 def check_not_newer(conn: Connection, name: str) -> None:
     tables = set(inspect(conn).get_table_names())
-    _refuse_unknown(current_revisions(conn), bool(tables - {"alembic_version"}), name)
+    kind = "a PostgreSQL" if conn.dialect.name == "postgresql" else "an SQLite"
+    _refuse_unknown(current_revisions(conn), bool(tables - {"alembic_version"}), name, kind)
 
 
 def check_not_newer_raw(conn: sqlite3.Connection, name: str) -> None:
@@ -113,6 +116,13 @@ def upgrade(conn: Connection) -> None:
     """Bring the file to the newest schema; a no-op (without loading Alembic) when it is there."""
     if current_revisions(conn) == set(head_revisions()):
         return
+    if conn.dialect.name == "postgresql":
+        # Two consoles opening a new database at once: the second waits, then finds it done.
+        from mfa_console.core.db.postgres import MIGRATE_LOCK_KEY
+
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK_KEY})
+        if current_revisions(conn) == set(head_revisions()):
+            return
     from alembic import command
 
     command.upgrade(_config(conn), "heads")

@@ -10,7 +10,18 @@ import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    ARRAY,
+    CursorResult,
+    String,
+    Table,
+    any_,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from mfa_console.core.db.models import UserRow
@@ -130,6 +141,8 @@ def insert_users(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]
     # pending terms at the end of every statement, so one statement per row costs several times
     # more than one per chunk. The ids are then read back by the unique directory id.
     columns = [name for name in rows[0] if name in _USERS.c]  # rows also carry the writer's notes
+    if session.get_bind().dialect.name == "postgresql":
+        return _insert_users_returning(session, rows, columns)
     types = [_USERS.c[name].type for name in columns]
     processors = [t.bind_processor(session.get_bind().dialect) for t in types]
     chunk = max(1, MAX_SQL_VARIABLES // len(columns))
@@ -145,6 +158,20 @@ def insert_users(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]
         connection.exec_driver_sql(_multi_insert_sql(tuple(columns), len(part)), tuple(params))
     ids = [row["directory_id"] for row in rows]
     query = select(_USERS.c.id, _USERS.c.directory_id).where(_USERS.c.directory_id.in_(ids))
+    return {str(directory_id): int(user_id) for user_id, directory_id in session.execute(query)}
+
+
+def _insert_users_returning(
+    session: Session, rows: list[dict[str, Any]], columns: list[str]
+) -> dict[str, int]:
+    """PostgreSQL: COPY (no statement to parse, no parameters), then the ids read back."""
+    names = ", ".join(columns)
+    raw: Any = session.connection().connection.dbapi_connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY users ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in columns])
+    ids = bindparam("ids", [row["directory_id"] for row in rows], type_=ARRAY(String))
+    query = select(_USERS.c.id, _USERS.c.directory_id).where(_USERS.c.directory_id == any_(ids))
     return {str(directory_id): int(user_id) for user_id, directory_id in session.execute(query)}
 
 
@@ -181,12 +208,26 @@ def replace_members(
     ids = [row["user_id"] for row in rows if row["user_id"] not in new_user_ids]
     if ids:
         session.execute(delete(SyncMemberRow).where(SyncMemberRow.user_id.in_(ids)))
-    session.connection().execute(insert(_MEMBERS), rows)
+    _insert_many(session, _MEMBERS, rows)
 
 
 def add_changes(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.connection().execute(insert(_CHANGES), rows)
+        _insert_many(session, _CHANGES, rows)
+
+
+def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Rows of the same keys: COPY on PostgreSQL (no parameters to bind per row), else
+    executemany."""
+    if session.get_bind().dialect.name != "postgresql":
+        session.connection().execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    raw: Any = session.connection().connection.dbapi_connection
+    names = ", ".join(columns)
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in columns])
 
 
 def disable_users(session: Session, user_ids: Sequence[int], stamp: dict[str, Any]) -> int:

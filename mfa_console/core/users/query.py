@@ -2,7 +2,9 @@
 
 The search text is split into terms; a user matches when every term matches. A term of three or
 more characters matches anywhere in the username, first or last name, email or phone (as a
-substring, case-insensitive), through the FTS5 trigram index on SQLite (``LIKE`` elsewhere). A
+substring, case-insensitive), through the FTS5 trigram index on SQLite, the pg_trgm GIN index of
+the narrow ``users_search`` table on PostgreSQL (one lower-cased text of those fields per user,
+``SEARCH_TEXT_SQL``, kept by a trigger), ``LIKE`` elsewhere. A
 phone-like term ("555-1234", "(425)") also matches its digits, so "555123" and "+1555" find
 phones. One- and two-character terms match at the *start* of those fields (two characters) or of
 the username and last name (one character), read from index ranges: a trigram index cannot serve
@@ -23,10 +25,16 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy import (
+    Column,
     ColumnElement,
+    Integer,
+    MetaData,
     Select,
+    String,
+    Table,
     TextClause,
     and_,
+    exists,
     func,
     literal,
     or_,
@@ -58,6 +66,15 @@ DENSE_MATCHES = 4000
 # Past this position a dense page probes the FTS list instead of checking LIKE on each row.
 DEEP_OFFSET = 3000
 _PHONE_CHARS = re.compile(r"^\+?[\d\s().\-]+$")
+# PostgreSQL's search text of a user (migration 0007 keeps it in ``users_search``). Terms hold no
+# spaces, so no match spans two fields.
+SEARCH_TEXT_SQL = (
+    "lower((username || ' ' || first_name || ' ' || last_name || ' ' || email || ' ' || "
+    "coalesce(phone, '')) COLLATE \"default\")"
+)
+USERS_SEARCH = Table(
+    "users_search", MetaData(), Column("id", Integer, primary_key=True), Column("text", String)
+)
 
 
 @dataclass(frozen=True)
@@ -122,6 +139,16 @@ def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def trigram_condition(term: str) -> ColumnElement[bool]:
+    """PostgreSQL: the term (or its phone digits) inside a ``users_search`` text."""
+    column = USERS_SEARCH.c.text
+    found = [column.like(f"%{_escape_like(term)}%", escape="\\")]
+    digits = phone_digits(term)
+    if digits:
+        found.append(column.like(f"%{digits}%"))
+    return or_(*found)
+
+
 def like_condition(term: str) -> ColumnElement[bool]:
     """Substring match without FTS (other databases, or SQLite without trigram)."""
     escaped = _escape_like(term)
@@ -155,6 +182,10 @@ class UserQuery:
         return self.db.engine.dialect.name == "sqlite"
 
     @cached_property
+    def _postgres(self) -> bool:
+        return self.db.engine.dialect.name == "postgresql"
+
+    @cached_property
     def _fts(self) -> bool:
         return self._sqlite and _has_fts(self.db)
 
@@ -168,6 +199,8 @@ class UserQuery:
             stmt = select(func.count()).select_from(UserRow)
         elif self._fts and not self.terms.short:
             stmt = select(func.count()).select_from(text(FTS_TABLE)).where(self._fts_match())
+        elif self._postgres and not self.terms.short:
+            stmt = select(func.count()).select_from(USERS_SEARCH).where(*self._trigram())
         else:
             stmt = select(func.count()).select_from(UserRow).where(*self._conditions(False))
         with self.db.read() as session:
@@ -308,6 +341,18 @@ class UserQuery:
     def _ascii(self) -> bool:
         return all(term.isascii() for term in self.terms.long)
 
+    def _trigram_filter(self, per_row: bool) -> ColumnElement[bool]:
+        """PostgreSQL: many matches near the top, each row of the sort's index is looked up in
+        ``users_search`` (the walk stops after a page); else the matches are listed once
+        (a materialized list: never searched again per row) and sorted."""
+        if per_row:
+            return exists().where(USERS_SEARCH.c.id == UserRow.id, *self._trigram())
+        matches = select(USERS_SEARCH.c.id).where(*self._trigram()).cte("matches")
+        return UserRow.id.in_(select(matches.prefix_with("MATERIALIZED").c.id))
+
+    def _trigram(self) -> list[ColumnElement[bool]]:
+        return [trigram_condition(term) for term in self.terms.long]
+
     def _fts_match(self) -> TextClause:
         return text(f"{FTS_TABLE} MATCH :fts_query").bindparams(
             fts_query=fts_query(self.terms.long)
@@ -327,6 +372,8 @@ class UserQuery:
             # "+ 0" keeps the planner on the sort's index, probing the list row by row.
             column = UserRow.id + 0 if per_row else UserRow.id
             conditions.append(column.in_(fts))
+        elif self.terms.long and self._postgres:
+            conditions.append(self._trigram_filter(per_row and not deep))
         elif self.terms.long:
             conditions += [like_condition(term) for term in self.terms.long]
         return conditions

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_auth"
-down_revision = "0005_sync"
+down_revision = "0007_postgresql"
 branch_labels = None
 depends_on = None
 
