@@ -25,8 +25,8 @@ LABELS = {
     "lockout_denials": "Number of MFA &denials that trigger lockout:",
     "lockout_counter_reset_minutes": "Minutes until &counter reset:",
     "lockout_unblock_minutes": "Minutes until &unblocked:",
-    "oath_window_steps": "OATH codes accepted &either side:",
-    "log_retention_days": "Keep the authentication log (&days):",
+    "oath_window_steps": "OATH codes accepted either side (&window):",
+    "log_retention_days": "Keep the authentication log (da&ys):",
 }
 HINTS = {
     "lockout_denials": "0 switches lockout off. Wrong, repeated and old codes count.",
@@ -52,7 +52,7 @@ class CompanyAuthTab(SettingsForm):
             spin.setToolTip(HINTS.get(name, ""))
             self.spins[name] = spin
         self.log_names = QCheckBox("Record first and last &names in the authentication log")
-        self.log_email = QCheckBox("Record &email addresses in the authentication log")
+        self.log_email = QCheckBox("Record e&mail addresses in the authentication log")
         layout = QVBoxLayout(self)
         layout.addWidget(self._group("Account lockout", list(RANGES)[:3]))
         layout.addWidget(self._group("OATH token", ["oath_window_steps"]))

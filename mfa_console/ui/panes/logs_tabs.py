@@ -16,7 +16,7 @@ class LogsTabsPane(QWidget):
         self.authentication = AuthLogTab(services)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.audit, "&Audit Trail")
-        self.tabs.addTab(self.authentication, "Au&thentication")
+        self.tabs.addTab(self.authentication, "Authe&ntication")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)

@@ -29,14 +29,14 @@ class RadiusPane(QWidget):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.enabled = QCheckBox("&Enable RADIUS authentication")
+        self.enabled = QCheckBox("Ena&ble RADIUS authentication")
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.clients_tab = ClientsTab(services.radius.config)
         self.target_tab = TargetTab(services.radius.config)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.clients_tab, "&Clients")
-        self.tabs.addTab(self.target_tab, "&Target")
+        self.tabs.addTab(self.clients_tab, "Cl&ients")
+        self.tabs.addTab(self.target_tab, "Tar&get")
         self.save_button = QPushButton("&Save")
         self.save_button.clicked.connect(self.save)
         self.revert_button = QPushButton("Re&vert")

@@ -62,7 +62,7 @@ class ClientsTab(QWidget):
         self.auth_port = _port()
         self.acct_port = _port()
         ports = QFormLayout()
-        ports.addRow("&Authentication port:", self.auth_port)
+        ports.addRow("Authentication &port:", self.auth_port)
         ports.addRow("A&ccounting port:", self.acct_port)
         self.table = QTableWidget(0, len(CLIENT_COLUMNS))
         self.table.setHorizontalHeaderLabels(CLIENT_COLUMNS)
@@ -161,7 +161,7 @@ class TargetTab(QWidget):
             if key == "radius":
                 self.servers = QListWidget()
                 layout.addWidget(self.servers, 1)
-                row, buttons = _buttons("A&dd...", "&Edit...", "Re&move", "Move &Up",
+                row, buttons = _buttons("&Add...", "&Edit...", "Re&move", "Move &Up",
                                         "Move &Down")  # fmt: skip
                 self.add_button, self.edit_button, self.remove_button, up, down = buttons
                 self.add_button.clicked.connect(self.add)
