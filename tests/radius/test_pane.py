@@ -46,9 +46,12 @@ def test_clients_targets_save_and_listening_status(
     pane.target_tab.move_server(1)
     assert [t.host for t in services.radius.config.targets()] == ["10.0.0.2", "10.0.0.1"]
 
-    pane.enabled.setChecked(True)
+    assert not pane.save_bar.save_button.isEnabled()  # the lists saved on their dialogs' OK
+    pane.form.enabled.setChecked(True)
     pane.target_tab.radios["none"].setChecked(True)
-    assert pane.save()
+    assert pane.save_bar.save_button.isEnabled()
+    assert pane.save_bar.save()
+    assert not pane.save_bar.save_button.isEnabled()
     assert services.radius.settings().enabled and services.radius.settings().target == "none"
     radius.start()
     pane.show_status()
