@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,10 +41,9 @@ def nearly_full(where: str | os.PathLike[str]) -> bool:
     if folder.is_file():
         folder = folder.parent
     try:
-        stats = os.statvfs(folder)
-    except (OSError, AttributeError):  # AttributeError: no statvfs on Windows
+        return shutil.disk_usage(folder).free < NEARLY_FULL
+    except OSError:
         return False
-    return stats.f_bavail * stats.f_frsize < NEARLY_FULL
 
 
 def disk_full(where: str | os.PathLike[str], done: str = "") -> DiskFullError:

@@ -54,7 +54,7 @@ def create_file(path: Path) -> None:
     """Create the empty file ``path`` (it must not exist) with the folder's private mode."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode(path.parent))
     try:
-        if not _WINDOWS:
+        if sys.platform != "win32":  # (a check mypy follows on every platform)
             os.fchmod(fd, file_mode(path.parent))  # the umask may have dropped group bits
     finally:
         os.close(fd)
