@@ -39,7 +39,8 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     parser.add_argument(
         "--password-stdin",
         action="store_true",
-        help="read the PostgreSQL password from the first line of standard input (it is then "
+        dest="data_password_stdin",  # a command's own --password-stdin is another option
+        help="(before the command) read the PostgreSQL password from the first line of standard input (it is then "
         "kept in the OS keyring)",
     )
     parser.add_argument(
@@ -140,8 +141,9 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def read_password(args: argparse.Namespace) -> str | None:
-    """With --password-stdin, the first line of standard input (never echoed, never logged)."""
-    if not getattr(args, "password_stdin", False):
+    """With --password-stdin before the command, the first line of standard input (never echoed,
+    never logged): the PostgreSQL password."""
+    if not getattr(args, "data_password_stdin", False):
         return None
     return sys.stdin.readline().rstrip("\r\n")
 
