@@ -151,6 +151,7 @@ def test_a_cancelled_import_says_what_was_written_and_can_run_again(
     assert services.users.count()[0] == 1200
 
 
+@pytest.mark.sqlite_only  # a second SQLite connection on the file; PostgreSQL rows lock per row
 def test_each_batch_is_its_own_short_write_transaction(services: Services, tmp_path: Path) -> None:
     """Between two batches another connection writes at once (no lock is held across them)."""
     rows = [[f"u{i}@example.com", "Name", "false"] for i in range(1600)]
