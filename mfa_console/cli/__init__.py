@@ -40,8 +40,8 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         "--password-stdin",
         action="store_true",
         dest="data_password_stdin",  # a command's own --password-stdin is another option
-        help="(before the command) read the PostgreSQL password from the first line of standard input (it is then "
-        "kept in the OS keyring)",
+        help="(before the command) read the PostgreSQL password from the first line of standard "
+        "input (it is then kept in the OS keyring)",
     )
     parser.add_argument(
         "--screenshot",
