@@ -27,6 +27,7 @@ from mfa_console.core.db.base import utcnow
 from mfa_console.core.db.models import UserRow
 from mfa_console.core.errors import ConsoleError, NotFoundError
 from mfa_console.core.keys import data_key
+from mfa_console.core.progress import Progress
 from mfa_console.core.settings import SettingsStore
 
 TEST_APPLICATION = "Test User"
@@ -158,6 +159,12 @@ class AuthService:
         self, where: LogFilter, after: Cursor | None = None, limit: int = 200
     ) -> list[AuthLogEntry]:
         return page(self._db, where, after, limit)
+
+    def export_log(self, where: LogFilter, path: Path, progress: Progress | None = None) -> int:
+        """Write the entries ``where`` selects to a CSV file (formulas defused)."""
+        from mfa_console.core.auth.logcsv import export_csv
+
+        return export_csv(self._db, where, path, progress)
 
     def last_hour(self) -> tuple[int, int]:
         return last_hour(self._db)

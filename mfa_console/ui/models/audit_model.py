@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from mfa_console.core import auditlog, wording
 from mfa_console.core.audit import AuditEntry
 from mfa_console.core.auditlog import AuditFilter, AuditLog
-
-COLUMNS = ("Time (UTC)", "User", "Action", "Target", "Change")
-Index = QModelIndex | QPersistentModelIndex
+from mfa_console.ui.models.columns import Index
+from mfa_console.ui.models.paged import PagedTableModel
 
 
 def describe_change(entry: AuditEntry) -> str:
@@ -19,40 +18,16 @@ def describe_change(entry: AuditEntry) -> str:
     return wording.describe_change(entry.before, entry.after)
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(PagedTableModel[AuditEntry, AuditFilter]):
+    columns = ("Time (UTC)", "User", "Action", "Target", "Change")
+    page_size = auditlog.PAGE
+
     def __init__(self, log: AuditLog, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(AuditFilter(), parent)
         self._log = log
-        self._filter = AuditFilter()
-        self._rows: list[AuditEntry] = []
-        self._more = True
 
-    @property
-    def filter(self) -> AuditFilter:
-        return self._filter
-
-    def set_filter(self, where: AuditFilter) -> None:
-        self.beginResetModel()
-        self._filter, self._rows, self._more = where, [], True
-        self.endResetModel()
-
-    def reload(self) -> None:
-        self.set_filter(self._filter)
-
-    def entry(self, row: int) -> AuditEntry:
-        return self._rows[row]
-
-    # Qt model interface ------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def next_page(self, last: AuditEntry | None) -> list[AuditEntry]:
+        return self._log.page(self._filter, last.id if last else None)
 
     def data(self, index: Index, role: int = 0) -> Any:
         if not index.isValid() or role not in (
@@ -71,18 +46,3 @@ class AuditTableModel(QAbstractTableModel):
         if column == 3:
             return wording.audit_target(entry.action, entry.target)
         return entry.actor
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._more
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or not self._more:
-            return
-        before = self._rows[-1].id if self._rows else None
-        page = self._log.page(self._filter, before)
-        self._more = len(page) == auditlog.PAGE
-        if page:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-            self._rows.extend(page)
-            self.endInsertRows()

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from mfa_console.app import Services
 from mfa_console.core.auth.log import LogFilter
-from mfa_console.core.auth.logcsv import export_csv
 from mfa_console.core.auth.results import ResultCode
 from mfa_console.core.db.base import utcnow
 from mfa_console.ui import messages
@@ -45,7 +44,7 @@ class AuthLogTab(QWidget):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.model = AuthLogModel(services.db, self)
+        self.model = AuthLogModel(services.auth, self)
         self.user_edit = QLineEdit()
         self.user_edit.setPlaceholderText("Username (exact)")
         self.user_edit.setClearButtonEnabled(True)
@@ -113,14 +112,14 @@ class AuthLogTab(QWidget):
             self.export_to(Path(name))
 
     def export_to(self, path: Path) -> Task:
-        db, where = self.services.db, self.current_filter()
+        auth, where = self.services.auth, self.current_filter()
 
         def done(count: int) -> None:
             messages.info(self, "Export finished", f"{count:,} entries written to {path}.")
 
         return run_task(
             self,
-            lambda progress: export_csv(db, where, path, progress),
+            lambda progress: auth.export_log(where, path, progress),
             title="Exporting the authentication log",
             on_done=done,
             error_title="Export failed",
