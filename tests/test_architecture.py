@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -15,3 +16,28 @@ def test_import_contracts_are_kept() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+def _database_uses(source: str) -> list[int]:
+    """Lines of ``source`` that reach the open database (``anything.db``) past the services."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute) and node.attr == "db"
+    ]
+
+
+def test_the_window_uses_feature_services_not_the_database() -> None:
+    ui = Path(__file__).resolve().parents[1] / "mfa_console" / "ui"
+    found = {
+        f"{path.relative_to(ui)}:{line}"
+        for path in ui.rglob("*.py")
+        for line in _database_uses(path.read_text(encoding="utf-8"))
+    }
+    assert not found, f"ui/ reads services.db; use a feature service: {sorted(found)}"
+
+
+def test_a_database_use_is_found() -> None:
+    sample = "def f(window):\n    return window.services.db.path\n"
+    assert _database_uses(sample) == [2]
+    assert _database_uses("services.backup.data_file()\n") == []

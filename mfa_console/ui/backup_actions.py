@@ -34,13 +34,8 @@ def install(window: MainWindow) -> None:
     window.add_action("Help", "Open &Log Folder", open_log_folder)
 
 
-def _folder(window: MainWindow) -> Path:
-    path = window.services.db.path
-    return path.parent / "backups" if path else Path.home()
-
-
 def _on_back_up(window: MainWindow) -> None:
-    folder = _folder(window)
+    folder = window.services.backup.backup_folder()
     folder.mkdir(parents=True, exist_ok=True)
     name, _ = QFileDialog.getSaveFileName(
         window, "Back up the data file", str(folder / default_name()), FILTER
@@ -50,7 +45,7 @@ def _on_back_up(window: MainWindow) -> None:
 
 
 def _on_move(window: MainWindow) -> None:
-    if window.services.db.path is None:
+    if window.services.backup.data_file() is None:
         messages.info(window, "Move Data to PostgreSQL", "The data is in PostgreSQL already.")
         return
     from mfa_console.ui.dialogs.move_to_postgres import MoveToPostgresDialog
@@ -68,7 +63,10 @@ def _on_schedule(window: MainWindow) -> None:
 
 def _on_restore(window: MainWindow) -> None:
     name, _ = QFileDialog.getOpenFileName(
-        window, "Restore the data file from a backup", str(_folder(window)), FILTER
+        window,
+        "Restore the data file from a backup",
+        str(window.services.backup.backup_folder()),
+        FILTER,
     )
     if name:
         restore_from(window, Path(name))
@@ -106,7 +104,8 @@ def restore_from(window: MainWindow, path: Path) -> Task | None:
         "and the background service and other consoles wait until the restore has finished.",
     ):
         return None
-    backup, data = window.services.backup, window.services.db.url
+    backup = window.services.backup
+    data = backup.data_location()
 
     def done(report: RestoreReport) -> None:
         window.replace_services(open_services(data))

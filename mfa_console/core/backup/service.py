@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mfa_console.core import audit
 from mfa_console.core.backup.create import BackupResult, create_backup
@@ -24,6 +25,9 @@ from mfa_console.core.progress import Progress
 from mfa_console.core.sealed_secrets import KEYRING_ONLY
 from mfa_console.core.secrets import SecretStore
 from mfa_console.core.settings import SettingsStore
+
+if TYPE_CHECKING:
+    from mfa_console.core.db.transfer import TransferReport
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,38 @@ class BackupService:
 
     def save_schedule(self, value: BackupScheduleSettings) -> None:
         self._settings.save(value)
+
+    def data_file(self) -> Path | None:
+        """The open SQLite data file, or None when the data is on a database server."""
+        return self._db.path
+
+    def data_location(self) -> str:
+        """Where the data is (path or URL, no password): to open it again after a restore."""
+        return self._db.url
+
+    def backup_folder(self) -> Path:
+        """Where backups go unless the administrator chooses: ``backups`` beside the data file
+        (the home folder when the data is on a database server)."""
+        path = self._db.path
+        return path.parent / "backups" if path else Path.home()
+
+    def move_to_postgres(
+        self, url: str, password: str | None, progress: Progress | None = None
+    ) -> TransferReport:
+        """Copy everything into the empty PostgreSQL database at ``url`` and compare; this data
+        file is only read. A password that worked is kept in the keyring."""
+        from mfa_console.core.db import pgpass
+        from mfa_console.core.db.engine import connect_postgres
+        from mfa_console.core.db.transfer import copy_to_postgres
+
+        target = connect_postgres(url, password)
+        try:
+            report = copy_to_postgres(self._db, target, progress)
+        finally:
+            target.dispose()
+        if password is not None:
+            pgpass.remember_password(target.url, password)
+        return report
 
     def data_path(self) -> Path:
         path = self._db.path

@@ -1,4 +1,4 @@
-"""File > Move Data to PostgreSQL...: the target URL and its password, then ``data migrate``.
+"""File > Move Data to PostgreSQL...: the target URL and its password, then the copy.
 
 The copy runs off the GUI thread with progress; the data file is only read, and the console keeps
 working on it until it is opened again with the new URL (as the message at the end says).
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from mfa_console.app import Services
 from mfa_console.core.db.transfer import TransferReport
 from mfa_console.ui import messages
-from mfa_console.ui.tasks import Task, run_task
+from mfa_console.ui.tasks import CancelToken, Task, run_task
 
 EXAMPLE = "postgresql://db1.example.com:5432/mfa?user=mfa_console&sslmode=verify-full"
 
@@ -58,19 +58,10 @@ class MoveToPostgresDialog(QDialog):
 
 
 def move_data(parent: QWidget, services: Services, url: str, password: str | None) -> Task:
-    from mfa_console.core.db import pgpass
-    from mfa_console.core.db.engine import connect_postgres
-    from mfa_console.core.db.transfer import copy_to_postgres
+    backup = services.backup
 
-    def work(progress):  # type: ignore[no-untyped-def]
-        target = connect_postgres(url, password)
-        try:
-            report = copy_to_postgres(services.db, target, progress)
-        finally:
-            target.dispose()
-        if password is not None:
-            pgpass.remember_password(target.url, password)
-        return report
+    def work(progress: CancelToken) -> TransferReport:
+        return backup.move_to_postgres(url, password, progress)
 
     def done(report: TransferReport) -> None:
         messages.info(
@@ -79,7 +70,9 @@ def move_data(parent: QWidget, services: Services, url: str, password: str | Non
             f"{report.users_compared:,} users and {sum(report.rows.values()):,} rows in all were "
             f"copied into {report.target} and compared with the data file in "
             f"{report.seconds:.0f} s.",
-            f"Open it with: mfa-console --data '{url}'\nThe data file was left untouched.",
+            "From now on, start the console and the background service with this database as "
+            "their data (docs/postgresql.md, Moving an existing data file to PostgreSQL). The "
+            "data file was left untouched.",
         )
 
     return run_task(parent, work, title="Moving the data to PostgreSQL", on_done=done)
