@@ -88,7 +88,8 @@ def test_the_synchronization_tab_shows_the_reason_and_the_service_state(
     caption = tab.history.changes_label.text()
     assert caption.startswith("Run #") and "failed before it changed any user" in caption
     text = tab.status.text()
-    assert "background service has never run" in text and "mfa-console service" in text
+    assert "background service has never run" in text and "start the MFA Console service" in text
+    assert "mfa-console" not in text
     assert "when the background service runs" in text
     with Lease(ldap_sync.db, "service", HEARTBEAT_TTL).acquire():
         tab.refresh_status()

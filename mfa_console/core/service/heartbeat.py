@@ -13,8 +13,8 @@ from mfa_console.core.db.lease import LeaseInfo, lease_info
 
 HOW_TO_START = (
     "Scheduled work runs only while the background service runs: start the MFA Console "
-    "service on the server (the mfa-console system service, or run "
-    "\u201cmfa-console service\u201d)."
+    "service on the server that runs it (a system service; see \u201cRunning MFA Console as a "
+    "headless service\u201d in the documentation)."
 )
 
 

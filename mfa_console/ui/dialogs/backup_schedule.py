@@ -21,9 +21,9 @@ class BackupScheduleDialog(QDialog):
         self.form = BackupScheduleForm(services.backup)
         self.form.load()
         note = QLabel(
-            "The background service (mfa-console service) makes the backups, also while the "
-            "console is closed. Older scheduled backups beyond the number kept are deleted; "
-            "backups you make with File > Back Up... are never deleted."
+            "The background service makes the backups, also while the console is closed. Older "
+            "scheduled backups beyond the number kept are deleted; backups you make with "
+            "File > Back Up... are never deleted."
         )
         note.setWordWrap(True)
         buttons = QDialogButtonBox(

@@ -33,11 +33,10 @@ from mfa_console.ui.forms.save_bar import SaveBar
 from mfa_console.ui.tasks import Task, run_task
 
 EXPLANATION = (
-    "Activate this server with one-time activation credentials. On the activation service "
-    "host, run <code>mfa-console activation-service generate-credentials --email ADDRESS</code> "
-    "(the <i>Generate Activation Credentials</i> step): it prints an Email and a Password that "
-    "work once, within 10 minutes. The console works without activation; you can activate now "
-    "or later."
+    "Activate this server with one-time activation credentials: an Email and a Password that "
+    "whoever runs your activation service generates for you (its <i>Generate Activation "
+    "Credentials</i> step, on the activation service's host). They work once, within 10 "
+    "minutes. The console works without activation; you can activate now or later."
 )
 _FACTS = ("Account", "Replication group", "Role", "Server name", "Activated at", "Service")
 

@@ -61,8 +61,8 @@ class RadiusPane(QWidget):
             text = f"<b>Not listening:</b> {status.error}"
         else:
             text = (
-                "<b>Not listening:</b> the background service (mfa-console service) is not "
-                "running, or has not read these settings yet."
+                "<b>Not listening:</b> the background service is not running on this server, "
+                "or has not read these settings yet."
             )
         if exempt:
             text += (
