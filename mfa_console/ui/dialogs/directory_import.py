@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -33,7 +32,7 @@ from mfa_console.core.errors import ConsoleError
 from mfa_console.core.wording import plural
 from mfa_console.ui import messages
 from mfa_console.ui.keyboard import search_keys
-from mfa_console.ui.models.directory_users import DirectoryUserModel
+from mfa_console.ui.models.directory_users import COLUMNS, DirectoryUserModel
 from mfa_console.ui.sizing import fit_columns
 from mfa_console.ui.tasks import Task, run_task
 
@@ -69,8 +68,7 @@ class DirectoryImportDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table, COLUMNS.index("Name"))
         self.status = QLabel("Search for users, or pick a container or a security group.")
         self.status.setWordWrap(True)
         self.select_all = QPushButton("Select &All")
@@ -215,7 +213,6 @@ class DirectoryImportDialog(QDialog):
             return  # a newer selection or search replaced this one
         users, truncated = found
         self.model.set_users(users)
-        fit_columns(self.table)
         if truncated:
             self.status.setText(
                 f"The first {plural(len(users), 'user')} for {what} (the query size limit): "

@@ -30,7 +30,8 @@ from mfa_console.core.auth.service import ImportReport
 from mfa_console.core.auth.tokens import TokenReplaceError
 from mfa_console.core.errors import ConsoleError
 from mfa_console.ui import messages
-from mfa_console.ui.models.token_model import TokenTableModel
+from mfa_console.ui.models.token_model import COLUMNS, TokenTableModel
+from mfa_console.ui.sizing import fit_columns
 from mfa_console.ui.tasks import run_task
 
 
@@ -46,7 +47,7 @@ class OathTokensDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table, COLUMNS.index("User"))
         self.locked = QListWidget()
         self.locked.setObjectName("locked-list")
         tabs = QTabWidget()

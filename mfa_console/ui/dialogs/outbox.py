@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -20,7 +19,7 @@ from mfa_console.app import Services
 from mfa_console.core.mail.outbox import OutboxEntry
 from mfa_console.core.mail.worker import SendReport
 from mfa_console.ui import messages
-from mfa_console.ui.models.outbox import OutboxTableModel
+from mfa_console.ui.models.outbox import COLUMNS, OutboxTableModel
 from mfa_console.ui.sizing import fit_columns
 from mfa_console.ui.tasks import Task, run_task
 
@@ -31,6 +30,7 @@ FILTERS = {
     "Failed": ("failed",),
     "Unconfirmed": ("unconfirmed",),
 }
+SUBJECT_COLUMN = COLUMNS.index("Subject")
 
 
 class OutboxDialog(QDialog):
@@ -45,8 +45,7 @@ class OutboxDialog(QDialog):
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.view, SUBJECT_COLUMN)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.filter = QComboBox()
         self.filter.addItems(list(FILTERS))
@@ -84,7 +83,6 @@ class OutboxDialog(QDialog):
     def refresh(self) -> None:
         states = FILTERS[self.filter.currentText()]
         self.model.set_entries(self._services.mail.outbox(states))
-        fit_columns(self.view)
         counts = self._services.mail.outbox_counts()
         waiting = sum(counts.get(s, 0) for s in ("queued", "sending"))
         self.summary.setText(

@@ -12,23 +12,19 @@ from mfa_console.core.sync.results import Change
 from mfa_console.ui.models.columns import ColumnsTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
-RUN_COLUMNS = (
-    "Start (UTC)",
-    "End",
-    "Trigger",
-    "Kind",
-    "Status",
-    "Added",
-    "Updated",
-    "Disabled",
-    "Removed",
-    "Unchanged",
-    "Pending",
-    "Errors",
-    "Message",
+RUN_COLUMNS = ("Start (UTC)", "End", "Run", "Status", "Changes", "Errors", "Message")
+CHANGES_COLUMN = RUN_COLUMNS.index("Changes")
+ERRORS_COLUMN = RUN_COLUMNS.index("Errors")
+MESSAGE_COLUMN = RUN_COLUMNS.index("Message")
+# The counts of a run in the words of the Changes column, in this order.
+_COUNT_WORDS = (
+    ("added", "added"),
+    ("updated", "updated"),
+    ("disabled", "disabled"),
+    ("removed", "removed"),
+    ("pending_approval", "waiting for approval"),
+    ("unchanged", "unchanged"),
 )
-MESSAGE_COLUMN = len(RUN_COLUMNS) - 1
-_COUNT_KEYS = ("added", "updated", "disabled", "removed", "unchanged", "pending_approval", "errors")
 CHANGE_COLUMNS = ("Action", "Username", "Detail", "Directory ID")
 PAGE = 500
 
@@ -58,8 +54,8 @@ class SyncRunsModel(ColumnsTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _run_text(run, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return run.message or None
-        if role == Qt.ItemDataRole.TextAlignmentRole and 5 <= column < MESSAGE_COLUMN:
+            return _run_tooltip(run, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == ERRORS_COLUMN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -69,11 +65,32 @@ def _run_text(run: RunRecord, column: int) -> str:
         return f"{run.started_at:%Y-%m-%d %H:%M:%S}"
     if column == 1:
         return f"{run.ended_at:%H:%M:%S}" if run.ended_at else ""
-    if column <= 4:
-        return (run.trigger, run.kind, run.status)[column - 2]
-    if column == MESSAGE_COLUMN:
-        return run.message.replace("\n", " ")
-    return str(run.counts[_COUNT_KEYS[column - 5]])
+    if column == 2:
+        return f"{run.trigger}, {run.kind}"
+    if column == 3:
+        return run.status
+    if column == CHANGES_COLUMN:
+        return changes_text(run.counts, skip_zero=True)
+    if column == ERRORS_COLUMN:
+        return str(run.counts.get("errors", 0))
+    return run.message.replace("\n", " ")
+
+
+def _run_tooltip(run: RunRecord, column: int) -> str | None:
+    if column == CHANGES_COLUMN:
+        return changes_text(run.counts, skip_zero=False)
+    return run.message or None
+
+
+def changes_text(counts: dict[str, int], *, skip_zero: bool) -> str:
+    """A run's counts for a person: "3 added, 1 disabled, 40 unchanged" (only the non-zero
+    ones with ``skip_zero``; "no users" when there are none)."""
+    parts = [
+        f"{counts.get(key, 0):,} {words}"
+        for key, words in _COUNT_WORDS
+        if counts.get(key, 0) or not skip_zero
+    ]
+    return ", ".join(parts) or "no users"
 
 
 class SyncChangesModel(ColumnsTableModel):

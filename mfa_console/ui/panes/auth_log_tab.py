@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -29,6 +28,7 @@ from mfa_console.core.auth.results import ResultCode
 from mfa_console.core.db.base import utcnow
 from mfa_console.ui import messages
 from mfa_console.ui.models.auth_log_model import AuthLogModel
+from mfa_console.ui.sizing import fit_columns
 from mfa_console.ui.tasks import Task, run_task
 
 SPANS = (
@@ -84,10 +84,9 @@ class AuthLogTab(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAlternatingRowColors(True)
         table.verticalHeader().hide()
-        for column, width in enumerate((150, 200, 140, 220, 140, 110, 140)):
-            table.setColumnWidth(column, width)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        columns = AuthLogModel.columns
+        keep = (columns.index("Time (UTC)"), columns.index("Result"))
+        fit_columns(table, columns.index("Reason"), maximum=280, stretch_chars=24, keep=keep)
         return table
 
     def current_filter(self) -> LogFilter:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -35,6 +34,7 @@ from mfa_console.ui import messages
 from mfa_console.ui.dialogs.sync_item import SyncItemDialog
 from mfa_console.ui.forms.sync_schedule import SyncScheduleForm
 from mfa_console.ui.panes.sync_history_view import SyncHistoryView
+from mfa_console.ui.sizing import fit_columns
 from mfa_console.ui.tasks import Task, run_task
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole
@@ -85,13 +85,9 @@ class SyncTab(QWidget):
         self.items.setRootIsDecorated(False)
         self.items.setMinimumHeight(70)
         self.items.setHeaderLabels(list(ITEM_COLUMNS))
-        # A short list: each column as wide as its header or its longest text, the
-        # distinguished name takes the rest and elides (full name in its tooltip).
-        header = self.items.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
+        # Each column as wide as its header or its text, the distinguished name takes the rest
+        # and elides in the middle (the whole name in its tooltip).
+        fit_columns(self.items, 1)
         self.items.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.items.itemSelectionChanged.connect(self._update_buttons)
         self.items.itemDoubleClicked.connect(lambda *_: self._on_edit_clicked())

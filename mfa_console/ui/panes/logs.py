@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -32,6 +31,7 @@ from mfa_console.core.auditlog import AuditFilter
 from mfa_console.core.db.base import utcnow
 from mfa_console.ui import messages
 from mfa_console.ui.models.audit_model import AuditTableModel
+from mfa_console.ui.sizing import fit_columns
 from mfa_console.ui.tasks import Task, run_task
 
 RANGES = (
@@ -142,11 +142,8 @@ class LogsPane(QWidget):
         table.setWordWrap(False)  # one line per entry; the whole change is in the tooltip
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
         table.verticalHeader().hide()
-        header = table.horizontalHeader()
-        for column, width in enumerate((150, 110, 130, 200)):
-            table.setColumnWidth(column, width)
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        columns = AuditTableModel.columns
+        fit_columns(table, columns.index("Change"), maximum=280, stretch_chars=30, keep=(0, 1))
         return table
 
     def reload_choices(self) -> None:

@@ -20,3 +20,9 @@ class LogsTabsPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
+
+    def show_tab(self, name: str) -> None:
+        """Open a tab by name: "audit" or "authentication" (the window's ``pane/tab``)."""
+        tab = getattr(self, name, None)
+        if isinstance(tab, QWidget) and self.tabs.indexOf(tab) >= 0:
+            self.tabs.setCurrentWidget(tab)

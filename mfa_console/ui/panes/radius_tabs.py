@@ -28,6 +28,7 @@ from mfa_console.core.radius.settings import RadiusSettings
 from mfa_console.ui import messages
 from mfa_console.ui.dialogs.radius_client import RadiusClientDialog
 from mfa_console.ui.dialogs.radius_target import RadiusTargetDialog
+from mfa_console.ui.sizing import fit_columns
 
 CLIENT_COLUMNS = ("IP address / subnet", "Application name", "User match", "Fallback OATH",
                   "Code", "Message-Authenticator")  # fmt: skip
@@ -69,7 +70,8 @@ class ClientsTab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        fit_columns(self.table, CLIENT_COLUMNS.index("Application name"))
         self.table.doubleClicked.connect(self.edit)
         row, (self.add_button, self.edit_button, self.remove_button) = _buttons(
             "&Add...", "&Edit...", "&Remove"
@@ -106,7 +108,6 @@ class ClientsTab(QWidget):
                 if not client.message_authenticator:
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.table.setItem(index, column, item)
-        self.table.resizeColumnsToContents()
 
     def selected(self) -> RadiusClient | None:
         row = self.table.currentRow()

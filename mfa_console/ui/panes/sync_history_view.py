@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -22,7 +21,13 @@ from mfa_console.core.errors import FileAccessError
 from mfa_console.core.sync.history import RunRecord, SyncHistory
 from mfa_console.core.wording import plural
 from mfa_console.ui import messages
-from mfa_console.ui.models.sync_history import MESSAGE_COLUMN, SyncChangesModel, SyncRunsModel
+from mfa_console.ui.models.sync_history import (
+    CHANGE_COLUMNS,
+    MESSAGE_COLUMN,
+    SyncChangesModel,
+    SyncRunsModel,
+)
+from mfa_console.ui.sizing import fit_columns
 from mfa_console.ui.tasks import Task, run_task
 
 
@@ -32,8 +37,6 @@ def _table(model: Any) -> QTableView:
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
     view.setAlternatingRowColors(True)
     view.setMinimumHeight(60)
     return view
@@ -48,22 +51,14 @@ class SyncHistoryView(QWidget):
         self.changes = SyncChangesModel(history, self)
         self.runs_view = _table(self.runs)
         self.changes_view = _table(self.changes)
-        self.changes_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.Interactive
-        )
-        self.changes_view.setColumnWidth(0, 80)
-        self.changes_view.setColumnWidth(1, 200)
-        self.changes_view.setColumnWidth(2, 320)
+        fit_columns(self.runs_view, MESSAGE_COLUMN)
+        fit_columns(self.changes_view, CHANGE_COLUMNS.index("Detail"))
         self.runs_view.selectionModel().selectionChanged.connect(self._on_runs_selection_changed)
         self.export_button = QPushButton("E&xport CSV...")
         self.export_button.clicked.connect(self._on_export_clicked)
         self.changes_label = QLabel("Changes of the selected run:")
         self.changes_label.setWordWrap(True)
-        self.runs_view.horizontalHeader().setSectionResizeMode(
-            MESSAGE_COLUMN, QHeaderView.ResizeMode.Stretch
-        )
-        self.runs_view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.runs_view.setWordWrap(False)  # one line per run; the whole message in its tooltip
+        # One line per run; the whole message in its tooltip.
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.runs_view)
         lower = QWidget()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -37,7 +37,7 @@ from mfa_console.ui.tasks import Task, run_task
 
 SEARCH_DELAY_MS = 120
 BATCH = 500
-COLUMN_WIDTHS = (195, 60, 92, 135, 185, 95, 75)  # Last changed takes the rest
+EMAIL_COLUMN = 4  # takes the width the other columns leave
 LATER_BUTTONS = {
     "import": (
         "Import from Active Directory",
@@ -77,7 +77,6 @@ class UsersPane(QWidget):
         }
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
-        self._columns_fitted = False
         self.search = self._build_search()
         self.table = self._build_table()
         self.buttons = self._build_buttons()
@@ -121,10 +120,9 @@ class UsersPane(QWidget):
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never measures every row
         rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
         header = table.horizontalHeader()
-        header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            header.resizeSection(column, width)
+        # From the header and the rows on screen only (the model reads pages as they show).
+        fit_columns(table, EMAIL_COLUMN, maximum=280)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._on_table_context_menu)
         table.doubleClicked.connect(lambda _index: self.edit_selected())
@@ -367,14 +365,6 @@ class UsersPane(QWidget):
 
     def _on_task_done(self) -> None:
         self._task = None
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._columns_fitted:
-            # Once, from the rows on screen (the model holds only fetched pages): long names
-            # get room, empty columns stay narrow; the administrator may resize them after.
-            self._columns_fitted = True
-            fit_columns(self.table, maximum=280)
 
     # Slots ---------------------------------------------------------------------------------
     def _on_search_timer_timeout(self) -> None:
