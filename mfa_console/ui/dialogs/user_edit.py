@@ -10,7 +10,7 @@ A PIN is never shown back: a generated one is shown once, here, for the administ
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -56,12 +56,25 @@ def country_combo(selected: int) -> QComboBox:
     return combo
 
 
+class ProblemLabel(QLabel):
+    """A problem under its field: it wraps (the dialog keeps its width while typing) and asks
+    for the height of its wrapped lines, which a form in a tab does not give it by itself."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setStyleSheet(PROBLEM_STYLE)
+        self.setWordWrap(True)
+        self.hide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        need = self.heightForWidth(self.width())
+        if need > 0 and need != self.minimumHeight():
+            self.setMinimumHeight(need)
+
+
 def problem_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet(PROBLEM_STYLE)
-    label.setWordWrap(True)  # wraps under its field: the dialog keeps its width while typing
-    label.hide()
-    return label
+    return ProblemLabel()
 
 
 def show_problem(label: QLabel, problem: str | None) -> None:

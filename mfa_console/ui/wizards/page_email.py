@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from mfa_console.app import Services
 from mfa_console.ui.forms.email_server import EmailServerForm
 from mfa_console.ui.forms.email_test import EmailTestBox
-from mfa_console.ui.wizards.pages import GuidedPage
+from mfa_console.ui.wizards.pages import GuidedPage, scrolled_into
 
 
 class EmailPage(GuidedPage):
@@ -17,15 +17,17 @@ class EmailPage(GuidedPage):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
         self.setTitle("Email Server")
+        # One line, as on every step: a taller header would make the wizard grow.
         self.setSubTitle(
-            "The SMTP server that sends enrollment email to users. Choose templates and turn on "
-            "Send emails to users on the Email pane."
+            "The SMTP server that sends enrollment email to users (templates: the Email pane)."
         )
         self.server_form = EmailServerForm(services.mail, compact=True)
         self.use_form(self.server_form)
         self.test_box = EmailTestBox(self.server_form, transcript=False)
         self.test_box.tested.connect(self.record_test)
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addWidget(self.server_form)
         layout.addWidget(self.test_box)
         layout.addStretch(1)
+        scrolled_into(self, content)
