@@ -167,6 +167,19 @@ ACTION_LABELS = {
     "backup.restore": "Data file restored",
     "activation.activate": "Server activated",
     "activation.deactivate": "Server deactivated",
+    "user.unblock": "User unblocked",
+    "radius.client.add": "RADIUS client added",
+    "radius.client.edit": "RADIUS client edited",
+    "radius.client.remove": "RADIUS client removed",
+    "radius.target.add": "RADIUS server added",
+    "radius.target.edit": "RADIUS server edited",
+    "radius.target.move": "RADIUS server moved",
+    "radius.target.remove": "RADIUS server removed",
+    "token.software": "Authenticator app token created",
+    "token.assign": "OATH token assigned",
+    "token.unassign": "OATH token unassigned",
+    "token.import": "OATH tokens imported",
+    "token.resync": "OATH token resynchronized",
 }
 
 
@@ -198,6 +211,12 @@ def setting_value(key: str, value: object) -> str:
         return "(empty)"
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value) or "(none)"
+    if isinstance(value, dict):  # e.g. attribute names: each by its label
+        return ", ".join(f"{field_label(k)}: {setting_value(k, v)}" for k, v in value.items())
+    if key == "method" and isinstance(value, str):
+        from mfa_console.core.users.methods import method_label
+
+        return method_label(value)
     return str(value)
 
 

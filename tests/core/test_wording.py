@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 from mfa_console.core import wording
 from mfa_console.core.errors import ValidationError
 
@@ -37,3 +40,47 @@ def test_audit_entries_read_as_words() -> None:
     assert change == "Synchronize every: 1 hour \u2192 9 hours"
     added = wording.describe_change(None, {"username": "ann", "phone": "", "enabled": True})
     assert added == "Enabled: on; Username: ann"  # empty fields of a new record left out
+
+
+def _recorded_actions(source: str) -> set[str]:
+    """The audit actions a module records: literal actions given to ``audit.record`` (or to a
+    helper named ``_record``), and the literals a variable handed to it is set to."""
+    tree = ast.parse(source)
+    names: set[str] = set()
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute | ast.Name):
+            continue
+        called = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+        args = node.args[1:2] if called == "record" else node.args[:1]
+        if called in ("record", "_record") and args:
+            if isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
+                found.add(args[0].value)
+            elif isinstance(args[0], ast.Name):
+                names.add(args[0].id)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id in names for t in node.targets
+        ):
+            found |= {
+                c.value
+                for c in ast.walk(node.value)
+                if isinstance(c, ast.Constant) and isinstance(c.value, str)
+            }
+    return {action for action in found if "." in action}
+
+
+def test_every_audited_action_has_words_for_the_logs_pane() -> None:
+    core = Path(wording.__file__).parent
+    actions = set().union(*(_recorded_actions(p.read_text()) for p in core.rglob("*.py")))
+    assert {"user.add", "radius.client.add", "token.software", "backup.create"} <= actions
+    missing = sorted(action for action in actions if action not in wording.ACTION_LABELS)
+    assert not missing, f"the Logs pane would show these as keys: {missing}"
+
+
+def test_changes_show_values_in_words() -> None:
+    change = wording.describe_change({"method": "phone-call"}, {"method": "oath-token"})
+    assert change == "Method: Phone Call \u2192 OATH Token"
+    assert wording.setting_value("attributes", {"first_name": "givenName"}) == (
+        "First name: givenName"
+    )
