@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from pyrad import packet as rp
 from pyrad.packet import PacketError
 
-from mfa_console.core.db import Database
 from mfa_console.core.radius import packets as pk
 from mfa_console.core.radius.protocols import (
     AuthEvent,
     AuthLog,
+    ConsoleUser,
     RequestContext,
     SecondFactor,
     Verdict,
 )
-from mfa_console.core.radius.runtime import Client, ConsoleUser, Runtime, find_user
+from mfa_console.core.radius.runtime import Client, Runtime
 from mfa_console.core.radius.state import Challenges, Counts, Pending
 from mfa_console.core.radius.targets import Primary
 
@@ -46,7 +46,6 @@ class Outcome:
 class Handler:
     def __init__(
         self,
-        db: Database,
         runtime: Runtime,
         second_factor: SecondFactor,
         auth_log: AuthLog,
@@ -54,7 +53,6 @@ class Handler:
         counts: Counts,
         server_ip: str = "",
     ) -> None:
-        self.db = db
         self.runtime = runtime
         self.factor = second_factor
         self.auth_log = auth_log
@@ -114,7 +112,7 @@ class Handler:
         self, request: rp.Packet, client: Client, name: str, password: str, ctx: RequestContext
     ) -> bytes:
         runtime = self.runtime
-        user = find_user(self.db, runtime.resolution, name)
+        user = self.factor.find_user(runtime.resolution.candidates(name))
         no_target = runtime.settings.target == "none"
         if user is None:
             if client.config.require_user_match or no_target:

@@ -227,9 +227,7 @@ class RadiusRunner:
             self._error = f"Configuration not loaded: {exc}"
             log.error("RADIUS: %s", self._error)
             return
-        handler = Handler(
-            self.service.db, runtime, self.factor, self.auth_log, self.challenges, self.counts
-        )
+        handler = Handler(runtime, self.factor, self.auth_log, self.challenges, self.counts)
         forward = upstream.account if upstream is not None else None
         bound = (settings.addresses(), settings.auth_port, settings.acct_port)
         if self.server is not None and bound == self._bound:

@@ -108,10 +108,12 @@ def radius_job(services: Services) -> Job:
 
     writes = threading.Lock()  # the server's own writes, one at a time
     auth_log = QueuedAuthLog(services.db, writes)
-    runner = RadiusRunner(services.radius, ConsoleSecondFactor(services.db, writes), auth_log)
+    factor = ConsoleSecondFactor(services.db, writes, auth_log.record_entry)
+    runner = RadiusRunner(services.radius, factor, auth_log)
 
     def close() -> None:
         runner.close()
+        factor.close()
         auth_log.close()
 
     return Job("radius", lambda: True, lambda _progress: runner.start_background(), close)
