@@ -30,7 +30,7 @@ from mfa_console.core.company import CompanySettings
 from mfa_console.core.db import Database
 from mfa_console.core.db.engine import translate_errors
 from mfa_console.core.db.models import UserRow
-from mfa_console.core.db.raw import RawStatements
+from mfa_console.core.db.raw import GroupedWrites, RawStatements
 from mfa_console.core.keys import DataKey, data_key
 
 T = TypeVar("T")
@@ -133,7 +133,9 @@ class Verifier:
     connections of its own (``core.db.raw``): SQLAlchemy's per-execution work was most of a
     verification's time. The rarer writes (the lockout counter, a pending token's activation)
     follow in a second, ORM transaction. ``record``, when given, takes the log row instead of
-    writing it (the RADIUS server writes them in batches). ``close()`` returns the connections.
+    writing it (the RADIUS server writes them in batches). With ``group_commit`` the claims of
+    concurrent verifications share write transactions (``core.db.raw.GroupedWrites``), so a
+    server keeps up while another writer holds the lock. ``close()`` returns the connections.
     """
 
     def __init__(
@@ -142,17 +144,21 @@ class Verifier:
         *,
         record: Callable[[AuthLogEntry], None] | None = None,
         settings_ttl: float = 0.0,
+        group_commit: bool = False,
     ) -> None:
         self.db = db
         self.record = record
         self.settings_ttl = settings_ttl
         self.reads = RawStatements(db.engine)
         self._writes = RawStatements(db.engine)
+        self._grouped = GroupedWrites(self._writes, _CLAIM) if group_commit else None
         self._settings: tuple[float, AuthSettings, str] | None = None
         self._key: DataKey | None = None
 
     def close(self) -> None:
         self.reads.close()
+        if self._grouped is not None:
+            self._grouped.close()
         self._writes.close()
 
     def verify(
@@ -240,7 +246,12 @@ class Verifier:
         match = facts.match
         if match is None:
             return ResultCode.FAILED_OATH_CODE_INCORRECT
-        if self._writes.write(_CLAIM, {"token": match.token_id, "step": match.step}) == 1:
+        params = {"token": match.token_id, "step": match.step}
+        if self._grouped is not None:
+            claimed = self._grouped.run(params)
+        else:
+            claimed = self._writes.write(_CLAIM, [params])[0]
+        if claimed == 1:
             return ResultCode.OATH_CODE_VERIFIED
         last = self.reads.rows(_LAST_STEP, {"token": match.token_id})
         if last and last[0][0] == match.step:

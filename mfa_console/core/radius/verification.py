@@ -45,19 +45,19 @@ def _find_users(count: int) -> Select[str, str, bool, str]:
 
 
 class ConsoleSecondFactor:
-    """Verifications one at a time: each is a short write transaction, and SQLite serialises
-    writers anyway; waiting on a lock here is cheaper than SQLite's busy retries (sleeps)."""
+    """The console's users and codes for the server's worker threads: verifications run side by
+    side, their replay-guard claims grouped into shared write transactions."""
 
     SETTINGS_TTL = 5.0  # seconds before a change in Company Settings reaches the server
 
     def __init__(
         self,
         db: Database,
-        writes: threading.Lock | None = None,
         record: Callable[[AuthLogEntry], None] | None = None,
     ) -> None:
-        self.verifier = Verifier(db, record=record, settings_ttl=self.SETTINGS_TTL)
-        self.writes = writes or threading.Lock()
+        self.verifier = Verifier(
+            db, record=record, settings_ttl=self.SETTINGS_TTL, group_commit=True
+        )
 
     def find_user(self, candidates: list[str]) -> ConsoleUser | None:
         """One statement on the verifier's own connection: this runs for every request."""
@@ -85,8 +85,7 @@ class ConsoleSecondFactor:
             application=context.application or "RADIUS",
         )
         try:
-            with self.writes:
-                result = self.verifier.verify(request)
+            result = self.verifier.verify(request)
         except ConsoleError as exc:
             log.error("Verification of %s failed: %s", username, exc)
             return Verdict("FAILED_VERIFICATION_ERROR", False, exc.message)
@@ -100,9 +99,8 @@ class QueuedAuthLog:
     BATCH = 500
     WAIT = 0.1  # seconds a row may wait for others to share its transaction
 
-    def __init__(self, db: Database, writes: threading.Lock | None = None) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.writes = writes or threading.Lock()
         self._queue: queue.Queue[AuthLogEntry | None] = queue.Queue(maxsize=100_000)
         self._thread = threading.Thread(target=self._run, name="radius-auth-log", daemon=True)
         self._thread.start()
@@ -147,7 +145,7 @@ class QueuedAuthLog:
 
     def _write(self, entries: list[AuthLogEntry]) -> None:
         try:
-            with self.writes, self.db.write() as session:
+            with self.db.write() as session:
                 settings = load_in(session, AuthSettings)
                 for entry in entries:
                     add_entry(session, entry, settings=settings)
