@@ -154,8 +154,7 @@ class RadiusServer:
             source = source[7:]
         client = self.handler.runtime.clients.find(source)
         if client is None:
-            self.handler.unknown_client(source)
-            log.warning("RADIUS request from %s dropped: not a client of this server.", source)
+            self.handler.unknown_client(source)  # logs it (rate-limited per address)
             return
         ident = data[1]
         (length,) = struct.unpack("!H", data[2:4])
