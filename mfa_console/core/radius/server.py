@@ -154,7 +154,7 @@ class RadiusServer:
             source = source[7:]
         client = self.handler.runtime.clients.find(source)
         if client is None:
-            self.handler.unknown_client(source)  # logs it (rate-limited per address)
+            self.handler.unknown_client(source)
             return
         ident = data[1]
         (length,) = struct.unpack("!H", data[2:4])
