@@ -14,6 +14,7 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select
 
@@ -37,6 +38,9 @@ from mfa_console.core.resolution import OathPrompt, UsernameResolution
 from mfa_console.core.secrets import SecretStore
 from mfa_console.core.settings import SettingsStore
 
+if TYPE_CHECKING:
+    from mfa_console.core.radius.status import RadiusReport
+
 log = logging.getLogger("mfa_console.radius")
 STATUS_FRESH = timedelta(minutes=2)
 WATCHED_SECTIONS = ("radius", "username_resolution", "oath_prompt", "company", "directory")
@@ -57,16 +61,6 @@ class RadiusStatus:
     @property
     def is_listening(self) -> bool:
         return self.alive and bool(self.listening)
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "enabled": self.enabled,
-            "listening": self.is_listening,
-            "addresses": self.listening if self.is_listening else [],
-            "error": self.error if self.alive else "",
-            "last_hour": self.counts if self.alive else {},
-            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
-        }
 
 
 class RadiusService:
@@ -95,6 +89,12 @@ class RadiusService:
                 json.loads(row.counts),
                 row.updated_at,
             )
+
+    def report(self) -> RadiusReport:
+        """Listening or not (and why not), target, clients, the last hour's counts."""
+        from mfa_console.core.radius.status import build_report
+
+        return build_report(self)
 
     def generation(self) -> int:
         """Grows whenever something the running server depends on was changed."""
