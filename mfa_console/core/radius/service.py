@@ -39,6 +39,7 @@ from mfa_console.core.secrets import SecretStore
 from mfa_console.core.settings import SettingsStore
 
 if TYPE_CHECKING:
+    from mfa_console.core.radius.primary_test import PrimaryForTest
     from mfa_console.core.radius.status import RadiusReport
 
 log = logging.getLogger("mfa_console.radius")
@@ -123,20 +124,8 @@ class RadiusService:
                 log.error("RADIUS client %s has no shared secret: ignored.", client.address)
                 continue
             clients.append(Client(client, secret.encode("utf-8")))
-        upstream = None
-        target: Target
-        if settings.target == "ldap":
-            directory = self.settings_store.load(DirectorySettings)
-            target = LdapTarget(directory, self.secrets.get(PASSWORD_SECRET))
-        elif settings.target == "radius":
-            servers = []
-            for item in self.config.targets():
-                secret = self.config.target_secret(item)
-                if secret is not None:
-                    servers.append((item, secret.encode("utf-8")))
-            target = upstream = UpstreamTarget(servers)
-        else:
-            target = NoTarget()
+        target = self.primary_target(settings.target)
+        upstream = target if isinstance(target, UpstreamTarget) else None
         runtime = Runtime(
             settings=settings,
             clients=ClientTable(clients),
@@ -147,6 +136,32 @@ class RadiusService:
             server_name=socket.gethostname(),
         )
         return runtime, upstream
+
+    def primary_target(self, kind: str) -> Target:
+        """The target ``kind`` (ldap, radius, none) with its secrets, as the server uses it."""
+        if kind == "ldap":
+            directory = self.settings_store.load(DirectorySettings)
+            return LdapTarget(directory, self.secrets.get(PASSWORD_SECRET))
+        if kind == "radius":
+            servers = []
+            for item in self.config.targets():
+                secret = self.config.target_secret(item)
+                if secret is not None:
+                    servers.append((item, secret.encode("utf-8")))
+            return UpstreamTarget(servers)
+        return NoTarget()
+
+    def password_target(self) -> PrimaryForTest | None:
+        """Test User's password check: the primary target while RADIUS authentication is on
+        with LDAP bind or RADIUS server(s) (None: nothing would check a password)."""
+        from mfa_console.core.radius.primary_test import PrimaryForTest
+        from mfa_console.core.radius.status import describe_target
+
+        settings = self.settings()
+        if not settings.enabled or settings.target not in ("ldap", "radius"):
+            return None
+        servers = self.config.targets() if settings.target == "radius" else []
+        return PrimaryForTest(self, settings.target, describe_target(settings.target, servers))
 
     def write_status(self, listening: list[str], error: str, counts: dict[str, int]) -> None:
         with self.db.write() as session:
