@@ -39,7 +39,7 @@ from mfa_console.core.secrets import SecretStore
 from mfa_console.core.settings import SettingsStore
 
 if TYPE_CHECKING:
-    from mfa_console.core.radius.primary_test import PrimaryForTest
+    from mfa_console.core.radius.password_target import RadiusPasswordTarget
     from mfa_console.core.radius.status import RadiusReport
 
 log = logging.getLogger("mfa_console.radius")
@@ -151,17 +151,18 @@ class RadiusService:
             return UpstreamTarget(servers)
         return NoTarget()
 
-    def password_target(self) -> PrimaryForTest | None:
+    def password_target(self) -> RadiusPasswordTarget | None:
         """Test User's password check: the primary target while RADIUS authentication is on
         with LDAP bind or RADIUS server(s) (None: nothing would check a password)."""
-        from mfa_console.core.radius.primary_test import PrimaryForTest
+        from mfa_console.core.radius.password_target import RadiusPasswordTarget
         from mfa_console.core.radius.status import describe_target
 
         settings = self.settings()
         if not settings.enabled or settings.target not in ("ldap", "radius"):
             return None
         servers = self.config.targets() if settings.target == "radius" else []
-        return PrimaryForTest(self, settings.target, describe_target(settings.target, servers))
+        words = describe_target(settings.target, servers)
+        return RadiusPasswordTarget(self, settings.target, words)
 
     def write_status(self, listening: list[str], error: str, counts: dict[str, int]) -> None:
         with self.db.write() as session:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 NAS_IDENTIFIER = "MFA Console Test User"
 
 
-class PrimaryForTest:
+class RadiusPasswordTarget:
     def __init__(self, service: RadiusService, kind: str, description: str) -> None:
         self.service = service
         self.kind = kind
