@@ -221,26 +221,13 @@ def _target_remove(args: argparse.Namespace, services: Services) -> int:
 
 
 def _status(args: argparse.Namespace, services: Services) -> int:
-    status = services.radius.status()
-    data = status.to_json()
-    exempt = [c.address for c in services.radius.config.clients() if not c.message_authenticator]
-    data["clients_without_message_authenticator"] = exempt
+    report = services.radius.report()
     if args.json:
-        print_json(data)
+        print_json(report.to_json())
         return 0
-    if not status.enabled:
-        print("RADIUS authentication is disabled.")
-    elif status.is_listening:
-        print(f"Listening on {', '.join(status.listening)}.")
-    else:
-        print(
-            "Enabled but not listening"
-            + (f": {status.error}" if status.error else " (is `mfa-console service` running?).")
-        )
-    counts = data["last_hour"]
-    if isinstance(counts, dict) and counts:
-        print("Last hour: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ".")
-    for address in exempt:
+    for line in report.lines():
+        print(line)
+    for address in report.exempt_clients:
         print(_MA_WARNING.format(address), file=sys.stderr)
     return 0
 

@@ -19,6 +19,8 @@ from mfa_console.app import Services
 from mfa_console.core.service.credentials import credentials_directory
 from mfa_console.core.service.loop import ServiceLoop
 
+SWITCH_INTERVAL_S = 0.001
+
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("service", help="run scheduled synchronization (and jobs) headless")
@@ -35,6 +37,9 @@ def register(sub: Any) -> None:
 
 def cmd_service(args: argparse.Namespace, services: Services) -> int:
     _log_to_stderr()
+    # The RADIUS server's threads wait for the interpreter lock after every socket or database
+    # call; while a sync computes, each wait lasts up to the switch interval (5 ms by default).
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     if credentials_directory() is not None:
         logging.getLogger("mfa_console.service").info("Data key: systemd credential first.")
     loop = ServiceLoop(services, tick=max(args.tick, 0.05))

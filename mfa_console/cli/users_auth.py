@@ -25,8 +25,16 @@ def register_actions(users: Any) -> None:
     )
     add_json_flag(token)
     token.set_defaults(func=_token)
-    test = users.add_parser("test", help="verify a code (password, then code, on standard input)")
+    test = users.add_parser(
+        "test", help="check a user's password (with RADIUS's target) and code, as a login would"
+    )
     test.add_argument("username")
+    test.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="standard input holds the password, then the code (one per line); without it, "
+        "only the code",
+    )
     add_json_flag(test)
     test.set_defaults(func=_test)
     unblock = users.add_parser("unblock", help="end a user's lockout")
@@ -57,18 +65,43 @@ def _token(args: argparse.Namespace, services: Services) -> int:
 
 
 def _test(args: argparse.Namespace, services: Services) -> int:
-    lines = sys.stdin.read().splitlines()
-    if len(lines) < 2:
+    password, code = _password_and_code(args.password_stdin)
+    target = services.auth.password_target()
+    if target is not None and password is None:
         raise ConsoleError(
-            "users test reads two lines: the password, then the code.",
-            hint="The password line may be empty until a primary target exists.",
+            f"RADIUS checks passwords with {target.description}: Test User needs the password.",
+            hint="Add --password-stdin and give the password, then the code, on standard input.",
         )
-    result = services.auth.test_user(args.username, lines[0], lines[1])
+    test = services.auth.test_user(args.username, password or "", code)
     if args.json:
-        print_json(result.to_json())
+        print_json(test.to_json())
+        return 0 if test.ok else 3
+    print(f"{test.result.code}: {test.result.text}")
+    if test.password is None:
+        if password is not None:
+            print("Password: not checked (RADIUS has no primary target: only the code is).")
+    elif test.password.ok:
+        print(f"Password: accepted by {test.target}.")
     else:
-        print(f"{result.code}: {result.text}")
-    return 0 if result.ok else 3
+        print(f"Password: refused by {test.target}: {test.password.reason}.")
+        print("Code: not checked, so it was not used.")
+    return 0 if test.ok else 3
+
+
+def _password_and_code(with_password: bool) -> tuple[str | None, str]:
+    lines = sys.stdin.read().splitlines()
+    if with_password:
+        if len(lines) < 2:
+            raise ConsoleError(
+                "users test --password-stdin reads two lines: the password, then the code."
+            )
+        return lines[0], lines[1]
+    if len(lines) != 1:
+        raise ConsoleError(
+            "users test reads one line, the code, from standard input.",
+            hint="With the password first (password, then code), add --password-stdin.",
+        )
+    return None, lines[0]
 
 
 def _unblock(args: argparse.Namespace, services: Services) -> int:

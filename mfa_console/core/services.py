@@ -51,7 +51,8 @@ class Services:
     def auth(self) -> AuthService:
         from mfa_console.core.auth.service import AuthService
 
-        return AuthService(self.db, self.settings)
+        # Test User checks the password where RADIUS logins do (the feature's primary target).
+        return AuthService(self.db, self.settings, lambda: self.radius.password_target())
 
     @cached_property
     def users(self) -> UserService:

@@ -333,6 +333,13 @@ PROVIDERS: list[Provider] = [
         ("mfa_console.core.auth.status",),
         "No verification on this server.",
     ),
+    feature_provider(
+        "radius",
+        "RADIUS Authentication",
+        "radius",
+        ("mfa_console.core.radius.status",),
+        "VPNs and gateways cannot ask this server.",
+    ),
     service_section,
     sizing_section,
     activity_section,

@@ -40,9 +40,11 @@ def test_tokens_users_and_log_commands(data_file: Path, tmp_path: Path) -> None:
     listed = json.loads(run(data_file, "tokens", "list", "--json").stdout)
     assert listed[0]["username"] == "dave@example.test" and "secret" not in json.dumps(listed)
     code = totp_for(b32(seed)).now()
-    tested = run(data_file, "users", "test", "dave@example.test", "--json", stdin=f"\n{code}\n")
+    tested = run(data_file, "users", "test", "dave@example.test", "--json", stdin=f"{code}\n")
     assert json.loads(tested.stdout)["result"] == "OATH_CODE_VERIFIED", tested.stderr
-    again = run(data_file, "users", "test", "dave@example.test", stdin=f"pw\n{code}\n")
+    again = run(
+        data_file, "users", "test", "dave@example.test", "--password-stdin", stdin=f"pw\n{code}\n"
+    )
     assert again.returncode == 3 and again.stdout.startswith("FAILED_OATH_CODE_DUPLICATE")
     log = json.loads(run(data_file, "auth", "log", "--user", "dave@example.test", "--json").stdout)
     assert [r["result"] for r in log] == ["FAILED_OATH_CODE_DUPLICATE", "OATH_CODE_VERIFIED"]
@@ -76,7 +78,7 @@ def test_software_token_secret_only_when_asked(data_file: Path) -> None:
     )
     assert shown["uri"].startswith("otpauth://totp/MFA%20Console:erin@example.test?secret=")
     code = totp_for(shown["secret"]).now()
-    result = run(data_file, "users", "test", "erin@example.test", stdin=f"\n{code}\n")
+    result = run(data_file, "users", "test", "erin@example.test", stdin=f"{code}\n")
     assert result.stdout.startswith("OATH_CODE_VERIFIED")
     assert shown["secret"].encode() not in data_file.read_bytes()
 

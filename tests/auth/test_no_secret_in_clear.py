@@ -33,7 +33,10 @@ def test_no_secret_in_clear_anywhere(
     csv_file.unlink()
     outputs = []
     for args, stdin in (
-        (["users", "test", alice], f"password-needle-5e2a\n{totp_for(software.secret).now()}\n"),
+        (
+            ["users", "test", alice, "--password-stdin"],
+            f"password-needle-5e2a\n{totp_for(software.secret).now()}\n",
+        ),
         (["tokens", "list", "--json"], ""),
         (["auth", "log", "--csv", str(tmp_path / "log.csv")], ""),
         (["auth", "log", "--json"], ""),

@@ -1,10 +1,12 @@
-"""Verification against a real data file: window, replay, old codes, lockout, policies, log."""
+"""Verification against a real data file (SQLite and PostgreSQL): window, replay, old codes,
+lockout, policies, log."""
 
 from __future__ import annotations
 
 import time
 
 import pyotp
+import pytest
 
 from mfa_console.app import Services
 from mfa_console.core.auth.log import LogFilter
@@ -14,6 +16,7 @@ from mfa_console.core.auth.verify import AuthRequest, verify
 from mfa_console.core.company import CompanySettings
 from mfa_console.core.users.records import UserInput
 
+pytestmark = pytest.mark.both_databases
 STEP = 30
 
 

@@ -93,6 +93,7 @@ class RadiusEnv:
         self.acct_port = free_udp_port()
         self.runner: RadiusRunner | None = None
         self.auth_log: QueuedAuthLog | None = None
+        self.factor: ConsoleSecondFactor | None = None
         self.configure(
             enabled=True,
             auth_port=self.auth_port,
@@ -111,9 +112,8 @@ class RadiusEnv:
     def start(self) -> RadiusEnv:
         if self.runner is None:
             self.auth_log = QueuedAuthLog(self.services.db)
-            self.runner = RadiusRunner(
-                self.services.radius, ConsoleSecondFactor(self.services.db), self.auth_log
-            )
+            self.factor = ConsoleSecondFactor(self.services.db, record=self.auth_log.record_entry)
+            self.runner = RadiusRunner(self.services.radius, self.factor, self.auth_log)
         self.runner.tick()
         return self
 
@@ -121,6 +121,9 @@ class RadiusEnv:
         if self.runner is not None:
             self.runner.close()
             self.runner = None
+        if self.factor is not None:
+            self.factor.close()
+            self.factor = None
         if self.auth_log is not None:
             self.auth_log.close()
             self.auth_log = None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from mfa_console.core.db.lease import Lease
 from mfa_console.core.resolution import OathPrompt, UsernameResolution
 from mfa_console.ui.dialogs.radius_client import RadiusClientDialog
 from mfa_console.ui.dialogs.radius_target import RadiusTargetDialog
@@ -54,9 +56,10 @@ def test_clients_targets_save_and_listening_status(
     assert not pane.save_bar.save_button.isEnabled()
     assert services.radius.settings().enabled and services.radius.settings().target == "none"
     radius.start()
-    pane.show_status()
+    with Lease(services.db, "service", timedelta(minutes=2)):  # the service's heartbeat
+        pane.show_status()
     text = pane.status.text()
-    assert f"listening on 127.0.0.1:{radius.auth_port}/udp (auth)" in text
+    assert f"Listening on 127.0.0.1:{radius.auth_port} (authentication)" in text
     assert "BlastRADIUS" in text
 
 

@@ -23,12 +23,14 @@ def by_key(services: Services) -> dict[str, StatusSection]:
 def test_empty_file(services: Services) -> None:
     sections = by_key(services)
     assert list(sections) == [
-        "activation", "users", "data-file", "sync", "email", "authentication", "service",
-        "sizing", "activity",
+        "activation", "users", "data-file", "sync", "email", "authentication", "radius",
+        "service", "sizing", "activity",
     ]  # fmt: skip
     for key in ("sync", "email"):
         assert sections[key].state == status.NOT_CONFIGURED
         assert sections[key].lines[0].startswith("Not configured")
+    assert sections["radius"].state == status.NOT_CONFIGURED
+    assert sections["radius"].facts["enabled"] is False
     assert sections["activation"].facts == {"activated": False}
     assert sections["users"].facts["total"] == 0
     assert sections["data-file"].facts["schema_revision"] == ",".join(sorted(head_revisions()))

@@ -31,8 +31,10 @@ def card_text(pane: StatusPane, key: str) -> str:
 def test_empty_file_cards(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
     pane = make_pane(qtbot, services)
     assert set(pane.cards) == {
-        "activation", "users", "data-file", "sync", "email", "authentication", "service", "sizing",
+        "activation", "users", "data-file", "sync", "email", "authentication", "radius", "service",
+        "sizing",
     }  # fmt: skip
+    assert "RADIUS authentication is off." in card_text(pane, "radius")
     assert "Not configured" in card_text(pane, "email")
     assert "0 users" in card_text(pane, "users")
     assert not pane.chart.isVisible()

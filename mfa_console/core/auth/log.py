@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from mfa_console.core.auth.models import AuthLogRow
@@ -86,7 +87,7 @@ class _Named(Protocol):
 
 
 def add_entry(
-    session: Session,
+    session: Session | Connection,
     entry: AuthLogEntry,
     user: _Named | None = None,
     settings: AuthSettings | None = None,
@@ -94,7 +95,11 @@ def add_entry(
     """Add ``entry`` in the caller's transaction (fills names from ``user`` or the users table)."""
     settings = settings or load_in(session, AuthSettings)
     if user is None and (entry.first_name is None or entry.email is None):
-        user = session.scalar(select(UserRow).where(UserRow.username_key == entry.username.lower()))
+        user = session.execute(
+            select(UserRow.first_name, UserRow.last_name, UserRow.email).where(
+                UserRow.username_key == entry.username.lower()
+            )
+        ).first()
     first, last, email = entry.first_name, entry.last_name, entry.email
     if user is not None:
         first = user.first_name if first is None else first
@@ -104,7 +109,8 @@ def add_entry(
         first = last = ""
     if not settings.log_email:
         email = ""
-    session.execute(_INSERT, {
+    conn = session.connection() if isinstance(session, Session) else session
+    conn.execute(_INSERT, {  # Core, not the ORM's bulk insert: this runs for every request
         "id": entry.id or uuid7(), "at": entry.at or utcnow(), "username": entry.username,
         "username_key": entry.username.lower(), "first_name": first or "",
         "last_name": last or "", "email": email or "", "method": entry.method,

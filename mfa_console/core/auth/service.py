@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypedDict
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -15,9 +16,17 @@ from sqlalchemy.orm import Session
 from mfa_console.core import audit
 from mfa_console.core.auth import lockout, tokens
 from mfa_console.core.auth.importing import parse_file
-from mfa_console.core.auth.log import AuthLogEntry, Cursor, LogFilter, last_hour, page
+from mfa_console.core.auth.log import (
+    AuthLogEntry,
+    Cursor,
+    LogFilter,
+    last_hour,
+    page,
+    write_entry,
+)
 from mfa_console.core.auth.models import OathTokenRow
-from mfa_console.core.auth.results import VerifyResult
+from mfa_console.core.auth.primary import PasswordTarget, PasswordTargets, UserTest
+from mfa_console.core.auth.results import ResultCode, VerifyResult
 from mfa_console.core.auth.store import TokenInfo, add_token, describe, tokens_of, user_by_name
 from mfa_console.core.auth.tokens import SoftwareSecret
 from mfa_console.core.auth.verify import AuthRequest, verify
@@ -27,7 +36,7 @@ from mfa_console.core.db.base import utcnow
 from mfa_console.core.db.models import UserRow
 from mfa_console.core.errors import ConsoleError, NotFoundError
 from mfa_console.core.keys import data_key
-from mfa_console.core.progress import Progress
+from mfa_console.core.progress import NullProgress, Progress, check_cancel
 from mfa_console.core.settings import SettingsStore
 
 TEST_APPLICATION = "Test User"
@@ -50,22 +59,61 @@ class ImportReport:
 
 
 class AuthService:
-    def __init__(self, db: Database, settings: SettingsStore) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: SettingsStore,
+        password_targets: PasswordTargets | None = None,
+    ) -> None:
         self._db, self._settings = db, settings
+        self._password_targets = password_targets
 
     # Verification
     def verify(self, request: AuthRequest) -> VerifyResult:
         return verify(self._db, request)
 
-    def test_user(self, username: str, password: str, code: str) -> VerifyResult:
-        """The Test User window: the password is not checked until a primary target exists."""
-        del password
-        result = verify(self._db, AuthRequest(
-            username=username, code=code, server_name=socket.gethostname(),
-            server_ip="127.0.0.1", client_ip="127.0.0.1", application=TEST_APPLICATION,
-        ))  # fmt: skip
+    def password_target(self) -> PasswordTarget | None:
+        """Where Test User checks the password (None: only the code is checked)."""
+        return self._password_targets() if self._password_targets is not None else None
+
+    def test_user(
+        self, username: str, password: str, code: str, progress: Progress | None = None
+    ) -> UserTest:
+        """The Test User window: the password against the primary target when there is one (as
+        the RADIUS server checks it), then the code; both written to the authentication log.
+
+        A refused password leaves the code unchecked (unused). Cancelling stops before the
+        password check or between it and the code, never after the code was used."""
+        progress = progress or NullProgress()
+        target = self.password_target()
+        check_cancel(progress)
+        if target is None or not self._known(username):
+            return UserTest(self._test_code(username, code))
+        progress.report(0, 2, f"Checking the password with {target.description}...")
+        checked = target.check(username.strip(), password)
+        if not checked.ok:
+            return UserTest(self._refused(username, checked.reason), target.description, checked)
+        check_cancel(progress)
+        progress.report(1, 2, "Checking the one-time code...")
+        return UserTest(self._test_code(username, code), target.description, checked)
+
+    def _known(self, username: str) -> bool:
+        """A console user (else the code check says "no such user" without asking the target)."""
+        key = username.strip().lower()
+        with self._db.read() as session:
+            return bool(session.scalar(select(exists().where(UserRow.username_key == key))))
+
+    def _test_code(self, username: str, code: str) -> VerifyResult:
+        result = verify(self._db, AuthRequest(username=username, code=code, **_test_origin()))
         log.info("Test User %s: %s", username, result.code)
         return result
+
+    def _refused(self, username: str, reason: str) -> VerifyResult:
+        """The password was refused: logged as the server logs it; the code is not touched."""
+        code = ResultCode.FAILED_PRIMARY_AUTH
+        write_entry(self._db, AuthLogEntry(username.strip(), str(code), reason, **_test_origin()))
+        log.info("Test User %s: %s (%s)", username, code, reason)
+        return VerifyResult(code, username.strip(), reason=reason)
 
     # Tokens
     def tokens(self, text: str = "") -> list[TokenInfo]:
@@ -176,6 +224,18 @@ class AuthService:
             return int(session.scalar(
                 select(func.count()).select_from(UserRow).where(UserRow.enabled, ~has_token)
             ) or 0)  # fmt: skip
+
+
+class _Origin(TypedDict):
+    server_name: str
+    server_ip: str
+    client_ip: str
+    application: str
+
+
+def _test_origin() -> _Origin:
+    return {"server_name": socket.gethostname(), "server_ip": "127.0.0.1",
+            "client_ip": "127.0.0.1", "application": TEST_APPLICATION}  # fmt: skip
 
 
 def since_text(value: str) -> datetime:

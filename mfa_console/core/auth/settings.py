@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from mfa_console.core.db.models import SettingRow
@@ -56,8 +57,8 @@ _QUERY = select(SettingRow.key, SettingRow.value).where(
 )
 
 
-def load_in(session: Session, group: type[G]) -> G:
-    """A settings group read through an open session (inside a verification's transaction)."""
+def load_in(session: Session | Connection, group: type[G]) -> G:
+    """A settings group read through an open session or connection (a verification's)."""
     prefix = f"{group.SECTION}."
     rows = session.execute(_QUERY, {"start": prefix, "end": prefix[:-1] + "/"})
     names = {f.name for f in dataclasses.fields(group)}  # type: ignore[arg-type]

@@ -1,18 +1,20 @@
 """Verify a one-time code for a user: policy, window, replay guard, lockout, log.
 
-Two phases, so the write lock is held only briefly: a read (user, tokens, settings, lockout) and
-the code computation outside any transaction, then one short write transaction with the replay
-guard's compare-and-set (``UPDATE ... WHERE last_step < :step``; a row count of 0 means another
-process accepted that step first), the lockout counter and the log row. Test User and the service
-are separate processes; the compare-and-set is what makes one code succeed exactly once.
+The write lock is held only briefly: a read (user, tokens, lockout) and the code computation run
+outside any transaction; then the replay guard's compare-and-set (``UPDATE ... WHERE last_step <
+:step``; a row count of 0 means another process accepted that step first) is one short write
+transaction; then, only when something changes, the lockout counter or a pending token's
+activation, with the log row unless the caller batches log rows. Test User and the service are
+separate processes; the compare-and-set is what makes one code succeed exactly once.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
@@ -26,14 +28,13 @@ from mfa_console.core.auth.store import seed_purpose
 from mfa_console.core.auth.totp import matching_step, step_at
 from mfa_console.core.company import CompanySettings
 from mfa_console.core.db import Database
+from mfa_console.core.db.engine import translate_errors
 from mfa_console.core.db.models import UserRow
-from mfa_console.core.keys import data_key_in
+from mfa_console.core.db.raw import GroupedWrites, RawStatements
+from mfa_console.core.keys import DataKey, data_key
 
+T = TypeVar("T")
 CLOUD_METHODS = frozenset({"phone-call", "text-message", "mobile-app"})
-_TOKEN_COLUMNS = (
-    OathTokenRow.id, OathTokenRow.serial, OathTokenRow.state, OathTokenRow.seed_sealed,
-    OathTokenRow.algorithm, OathTokenRow.digits, OathTokenRow.period,
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,18 @@ class AuthRequest:
     server_ip: str = ""
     client_ip: str = ""
     application: str = ""
+
+
+@dataclass(frozen=True)
+class _Token:
+    token_id: str
+    serial: str
+    state: str
+    seed_sealed: bytes
+    algorithm: str
+    digits: int
+    period: int
+    drift: int
 
 
 @dataclass
@@ -67,25 +80,33 @@ class _User:
     locked_until: datetime | None
 
 
-_USER_COLUMNS = (
+_USER_COLUMNS = (  # in the order of _User's fields
     UserRow.id, UserRow.username, UserRow.first_name, UserRow.last_name, UserRow.email,
     UserRow.enabled, UserRow.method, UserRow.mode, AuthUserStateRow.denials,
     AuthUserStateRow.locked_until,
 )  # fmt: skip
 
 
-# Built once: a verification only binds values (statement construction dominated its time).
-_USER_QUERY = (
-    select(*_USER_COLUMNS)
+_TOKEN_AT = len(_USER_COLUMNS)  # _QUERY's token columns follow, in the order of _Token's fields
+# Built once: a verification only binds values. One statement reads the user, its lockout
+# state and its tokens with their replay-guard state (a row per token; one row without a token).
+_QUERY = (
+    select(
+        *_USER_COLUMNS, OathTokenRow.id.label("token_id"), OathTokenRow.serial,
+        OathTokenRow.state, OathTokenRow.seed_sealed, OathTokenRow.algorithm, OathTokenRow.digits,
+        OathTokenRow.period, OathTokenStateRow.drift,
+    )
+    .select_from(UserRow)
     .outerjoin(AuthUserStateRow, AuthUserStateRow.user_id == UserRow.id)
+    .outerjoin(OathTokenRow, OathTokenRow.user_id == UserRow.id)
+    .outerjoin(OathTokenStateRow, OathTokenStateRow.token_id == OathTokenRow.id)
     .where(UserRow.username_key == bindparam("key"))
-)
-_TOKENS_QUERY = (
-    select(*_TOKEN_COLUMNS, OathTokenStateRow.drift)
-    .join(OathTokenStateRow, OathTokenStateRow.token_id == OathTokenRow.id)
-    .where(OathTokenRow.user_id == bindparam("user_id"))
+)  # fmt: skip
+_LAST_STEP = select(OathTokenStateRow.last_step).where(
+    OathTokenStateRow.token_id == bindparam("token")
 )
 # The replay guard's compare-and-set: a row count of 1 means this process claimed the step.
+# (Two processes may verify at once, e.g. Test User and the service: exactly one claims it.)
 _CLAIM = (
     update(OathTokenStateRow)
     .where(OathTokenStateRow.token_id == bindparam("token"))
@@ -103,100 +124,176 @@ class _Facts:
     reason: str = ""
 
 
+class Verifier:
+    """Verifications for a long-running server, and the one path every verification takes.
+
+    A server keeps one: the settings it reads are cached for ``settings_ttl`` seconds (a change
+    in Company Settings reaches a running server within that time), the data key is opened
+    once, and the common statements (the read, the replay guard's compare-and-set) run on DBAPI
+    connections of its own (``core.db.raw``): SQLAlchemy's per-execution work was most of a
+    verification's time. The rarer writes (the lockout counter, a pending token's activation)
+    follow in a second, ORM transaction. ``record``, when given, takes the log row instead of
+    writing it (the RADIUS server writes them in batches). With ``group_commit`` the claims of
+    concurrent verifications share write transactions (``core.db.raw.GroupedWrites``), so a
+    server keeps up while another writer holds the lock. ``close()`` returns the connections.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        record: Callable[[AuthLogEntry], None] | None = None,
+        settings_ttl: float = 0.0,
+        group_commit: bool = False,
+    ) -> None:
+        self.db = db
+        self.record = record
+        self.settings_ttl = settings_ttl
+        self.reads = RawStatements(db.engine)
+        self._writes = RawStatements(db.engine)
+        self._grouped = GroupedWrites(self._writes, _CLAIM) if group_commit else None
+        self._settings: tuple[float, AuthSettings, str] | None = None
+        self._key: DataKey | None = None
+
+    def close(self) -> None:
+        self.reads.close()
+        if self._grouped is not None:
+            self._grouped.close()
+        self._writes.close()
+
+    def verify(
+        self, request: AuthRequest, *, now: float | None = None, log: bool = True
+    ) -> VerifyResult:
+        unix = time.time() if now is None else now
+        at = datetime.fromtimestamp(unix, UTC).replace(tzinfo=None)  # stored times: naive UTC
+        with translate_errors(self.db):
+            facts = self._read(request, unix, at)
+            code = self._claim(facts)
+        write_log = log and self.record is None
+        if _bookkeeping(facts, code) or write_log:
+            with self.db.write() as session:
+                _keep_books(session, facts, code, at)  # may add "user locked out" to the reason
+                if write_log:
+                    entry = _log_entry(request, facts, code, at)
+                    add_entry(session, entry, facts.user, facts.settings)
+        if log and self.record is not None:
+            self.record(_named(_log_entry(request, facts, code, at), facts))
+        return VerifyResult(code, request.username, facts.user.id if facts.user else None,
+                            facts.reason)  # fmt: skip
+
+    def _read(self, request: AuthRequest, unix: float, at: datetime) -> _Facts:
+        settings, when_disabled = self._policy()
+        rows = self.reads.rows(_QUERY, {"key": request.username.strip().lower()})
+        user = _user(rows[0]) if rows else None
+        facts = _Facts(user, settings)
+        if user is None:
+            facts.early = ResultCode.FAILED_USER_NOT_FOUND
+        elif not user.enabled:
+            facts.early = (
+                ResultCode.SUCCESS_USER_DISABLED if when_disabled == "succeed"
+                else ResultCode.FAILED_USER_DISABLED
+            )  # fmt: skip
+        elif user.locked_until is not None and user.locked_until > at:
+            facts.early = ResultCode.AUTHENTICATION_THROTTLED
+        else:
+            tokens = [_Token(*row[_TOKEN_AT:]) for row in rows if row[-1] is not None]
+            self._match_code(facts, tokens, request.code, unix)
+        return facts
+
+    def _policy(self) -> tuple[AuthSettings, str]:
+        cached = self._settings
+        if cached is None or time.monotonic() - cached[0] >= self.settings_ttl:
+            with self.db.read() as session:
+                when_disabled = load_in(session, CompanySettings).when_user_disabled
+                cached = (time.monotonic(), load_in(session, AuthSettings), when_disabled)
+            self._settings = cached
+        return cached[1], cached[2]
+
+    def _data_key(self) -> DataKey:
+        if self._key is None:
+            self._key = data_key(self.db)
+        return self._key
+
+    def _match_code(self, facts: _Facts, tokens: list[_Token], code: str, unix: float) -> None:
+        assert facts.user is not None
+        if not tokens:
+            cloud = facts.user.method in CLOUD_METHODS
+            facts.early = (
+                ResultCode.FAILED_METHOD_REQUIRES_CLOUD if cloud
+                else ResultCode.FAILED_NO_OATH_TOKEN
+            )  # fmt: skip
+            return
+        typed = "".join(code.split())
+        if not typed:
+            facts.early = ResultCode.FAILED_CODE_MISSING
+            return
+        for token in sorted(tokens, key=lambda row: row.state):  # active before pending
+            if len(typed) != token.digits or not typed.isdigit():
+                continue
+            center = step_at(unix, token.period) + token.drift
+            seed = self._data_key().open(token.seed_sealed, seed_purpose(token.token_id))
+            step = matching_step(seed, typed, center, facts.settings.oath_window_steps,
+                                 digits=token.digits, algorithm=token.algorithm)  # fmt: skip
+            if step is not None:
+                facts.match = _Match(token.token_id, token.state, step)
+                facts.reason = f"token {token.serial}"
+                return
+
+    def _claim(self, facts: _Facts) -> ResultCode:
+        """The replay guard: claim the matched step, in a write transaction of its own."""
+        if facts.early is not None:
+            return facts.early
+        match = facts.match
+        if match is None:
+            return ResultCode.FAILED_OATH_CODE_INCORRECT
+        params = {"token": match.token_id, "step": match.step}
+        if self._grouped is not None:
+            claimed = self._grouped.run(params)
+        else:
+            claimed = self._writes.write(_CLAIM, [params])[0]
+        if claimed == 1:
+            return ResultCode.OATH_CODE_VERIFIED
+        last = self.reads.rows(_LAST_STEP, {"token": match.token_id})
+        if last and last[0][0] == match.step:
+            return ResultCode.FAILED_OATH_CODE_DUPLICATE
+        return ResultCode.FAILED_OATH_CODE_OLD
+
+
 def verify(
     db: Database, request: AuthRequest, *, now: float | None = None, log: bool = True
 ) -> VerifyResult:
     """Check ``request``; record it in the authentication log unless ``log`` is False."""
-    unix = time.time() if now is None else now
-    at = datetime.fromtimestamp(unix, UTC).replace(tzinfo=None)  # stored times are naive UTC
-    with db.read() as session:
-        facts = _read(session, request, unix, at)
-    with db.write() as session:
-        code = _decide(session, facts, at)
-        result = VerifyResult(code, request.username, facts.user.id if facts.user else None,
-                              facts.reason)  # fmt: skip
-        if log:
-            add_entry(session, _log_entry(request, facts, result, at), facts.user, facts.settings)
-    return result
+    verifier = Verifier(db)
+    try:
+        return verifier.verify(request, now=now, log=log)
+    finally:
+        verifier.close()
 
 
-def _read(session: Session, request: AuthRequest, unix: float, at: datetime) -> _Facts:
-    settings = load_in(session, AuthSettings)
-    found = session.execute(_USER_QUERY, {"key": request.username.strip().lower()}).first()
-    user = _User(**found._asdict()) if found is not None else None
-    facts = _Facts(user, settings)
-    if user is None:
-        facts.early = ResultCode.FAILED_USER_NOT_FOUND
-    elif not user.enabled:
-        fallback = load_in(session, CompanySettings).when_user_disabled
-        facts.early = (
-            ResultCode.SUCCESS_USER_DISABLED if fallback == "succeed"
-            else ResultCode.FAILED_USER_DISABLED
-        )  # fmt: skip
-    elif user.locked_until is not None and user.locked_until > at:
-        facts.early = ResultCode.AUTHENTICATION_THROTTLED
-    else:
-        _match_code(session, facts, request.code, unix)
-    return facts
+def _bookkeeping(facts: _Facts, code: ResultCode) -> bool:
+    """Whether the lockout state or a token changes after this result."""
+    if facts.early is not None or facts.user is None:
+        return False
+    if code in COUNTED:
+        return True
+    pending = facts.match is not None and facts.match.state == "pending"
+    return bool(facts.user.denials) or pending
 
 
-def _match_code(session: Session, facts: _Facts, code: str, unix: float) -> None:
-    assert facts.user is not None
-    rows = session.execute(_TOKENS_QUERY, {"user_id": facts.user.id}).all()
-    if not rows:
-        cloud = facts.user.method in CLOUD_METHODS
-        facts.early = (
-            ResultCode.FAILED_METHOD_REQUIRES_CLOUD if cloud else ResultCode.FAILED_NO_OATH_TOKEN
-        )
+def _keep_books(session: Session, facts: _Facts, code: ResultCode, at: datetime) -> None:
+    """Count a denial (perhaps locking the user out), or clear the count and activate a
+    pending token after a verified code."""
+    if not _bookkeeping(facts, code):
         return
-    typed = "".join(code.split())
-    if not typed:
-        facts.early = ResultCode.FAILED_CODE_MISSING
-        return
-    key = data_key_in(session)
-    for token in sorted(rows, key=lambda row: row.state):  # active before pending
-        if len(typed) != token.digits or not typed.isdigit():
-            continue
-        center = step_at(unix, token.period) + token.drift
-        seed = key.open(token.seed_sealed, seed_purpose(token.id))
-        step = matching_step(seed, typed, center, facts.settings.oath_window_steps,
-                             digits=token.digits, algorithm=token.algorithm)  # fmt: skip
-        if step is not None:
-            facts.match = _Match(token.id, token.state, step)
-            facts.reason = f"token {token.serial}"
-            return
-
-
-def _decide(session: Session, facts: _Facts, at: datetime) -> ResultCode:
-    if facts.early is not None:
-        return facts.early
     assert facts.user is not None
-    code = ResultCode.FAILED_OATH_CODE_INCORRECT
-    if facts.match is not None:
-        code = _claim_step(session, facts.match)
     if code in COUNTED:
         if lockout.count_denial(session, facts.user.id, facts.settings, at):
             facts.reason = (facts.reason + "; " if facts.reason else "") + "user locked out"
-    else:
-        if facts.user.denials:
-            lockout.reset(session, facts.user.id)
-        if facts.match is not None and facts.match.state == "pending":
-            _activate(session, facts.user.id, facts.match.token_id)
-    return code
-
-
-def _claim_step(session: Session, match: _Match) -> ResultCode:
-    claimed: Any = session.execute(_CLAIM, {"token": match.token_id, "step": match.step})
-    if claimed.rowcount == 1:
-        return ResultCode.OATH_CODE_VERIFIED
-    last = session.scalar(
-        select(OathTokenStateRow.last_step).where(OathTokenStateRow.token_id == match.token_id)
-    )
-    return (
-        ResultCode.FAILED_OATH_CODE_DUPLICATE
-        if last == match.step
-        else ResultCode.FAILED_OATH_CODE_OLD
-    )
+        return
+    if facts.user.denials:
+        lockout.reset(session, facts.user.id)
+    if facts.match is not None and facts.match.state == "pending":
+        _activate(session, facts.user.id, facts.match.token_id)
 
 
 def _activate(session: Session, user_id: int, token_id: str) -> None:
@@ -211,14 +308,35 @@ def _activate(session: Session, user_id: int, token_id: str) -> None:
     session.execute(update(OathTokenRow).where(OathTokenRow.id == token_id).values(state="active"))
 
 
-def _log_entry(
-    request: AuthRequest, facts: _Facts, result: VerifyResult, at: datetime
-) -> AuthLogEntry:
+def _log_entry(request: AuthRequest, facts: _Facts, code: ResultCode, at: datetime) -> AuthLogEntry:
     user = facts.user
     return AuthLogEntry(
-        username=user.username if user else request.username, result=str(result.code),
+        username=user.username if user else request.username, result=str(code),
         reason=facts.reason, method="oath-token" if facts.match or not user else user.method,
         mode=user.mode if user and not facts.match else "standard",
         server_name=request.server_name, server_ip=request.server_ip,
         client_ip=request.client_ip, application=request.application, at=at,
     )  # fmt: skip
+
+
+def _user(row: Sequence[Any]) -> _User:
+    """The user part of a row of ``_QUERY`` (as the driver returns it: SQLite's dates are text)."""
+    values = list(row[:_TOKEN_AT])
+    values[5] = bool(values[5])  # enabled
+    values[9] = _timestamp(values[9])  # locked_until
+    return _User(*values)
+
+
+def _timestamp(value: datetime | str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _named(entry: AuthLogEntry, facts: _Facts) -> AuthLogEntry:
+    """The entry with the user's names filled in, so that a batch writer need not look them up."""
+    user = facts.user
+    return replace(
+        entry,
+        first_name=user.first_name if user else "",
+        last_name=user.last_name if user else "",
+        email=user.email if user else "",
+    )

@@ -136,12 +136,12 @@ class Database:
 @contextmanager
 def translate_errors(db: Database | str) -> Iterator[None]:
     """Turn SQLite's locked / corrupt / unreadable failures into errors a person can act on."""
-    name = db.display_name if isinstance(db, Database) else db
     timeouts = db.timeouts if isinstance(db, Database) else None
     translated: ConsoleError | None
     try:
         yield
     except DBAPIError as exc:
+        name = _name_of(db)
         if timeouts is not None:
             translated = postgres.translated(exc.orig, name, timeouts)
         else:
@@ -150,10 +150,15 @@ def translate_errors(db: Database | str) -> Iterator[None]:
             raise
         raise translated from exc
     except sqlite3.DatabaseError as exc:
-        translated = _translated(exc, name)
+        translated = _translated(exc, _name_of(db))
         if translated is None:
             raise
         raise translated from exc
+
+
+def _name_of(db: Database | str) -> str:
+    """The data file's name for a message (worked out only when there is an error to report)."""
+    return db.display_name if isinstance(db, Database) else db
 
 
 def _translated(orig: BaseException | None, name: str) -> ConsoleError | None:

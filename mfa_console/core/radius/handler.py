@@ -15,16 +15,17 @@ from dataclasses import dataclass
 from pyrad import packet as rp
 from pyrad.packet import PacketError
 
-from mfa_console.core.db import Database
 from mfa_console.core.radius import packets as pk
+from mfa_console.core.radius.drops import FIRST_REASON, OTHERS, UnknownClientDrops
 from mfa_console.core.radius.protocols import (
     AuthEvent,
     AuthLog,
+    ConsoleUser,
     RequestContext,
     SecondFactor,
     Verdict,
 )
-from mfa_console.core.radius.runtime import Client, ConsoleUser, Runtime, find_user
+from mfa_console.core.radius.runtime import Client, Runtime
 from mfa_console.core.radius.state import Challenges, Counts, Pending
 from mfa_console.core.radius.targets import Primary
 
@@ -46,21 +47,21 @@ class Outcome:
 class Handler:
     def __init__(
         self,
-        db: Database,
         runtime: Runtime,
         second_factor: SecondFactor,
         auth_log: AuthLog,
         challenges: Challenges,
         counts: Counts,
         server_ip: str = "",
+        unknown: UnknownClientDrops | None = None,
     ) -> None:
-        self.db = db
         self.runtime = runtime
         self.factor = second_factor
         self.auth_log = auth_log
         self.challenges = challenges
         self.counts = counts
         self.server_ip = server_ip
+        self.unknown = unknown if unknown is not None else UnknownClientDrops()
 
     # -- authentication port
     def authenticate(self, data: bytes, source: str, client: Client) -> bytes | None:
@@ -114,7 +115,7 @@ class Handler:
         self, request: rp.Packet, client: Client, name: str, password: str, ctx: RequestContext
     ) -> bytes:
         runtime = self.runtime
-        user = find_user(self.db, runtime.resolution, name)
+        user = self.factor.find_user(runtime.resolution.candidates(name))
         no_target = runtime.settings.target == "none"
         if user is None:
             if client.config.require_user_match or no_target:
@@ -294,9 +295,29 @@ class Handler:
         return None
 
     def unknown_client(self, source: str) -> None:
+        """Counted every time; logged the first time, then summarised once a minute."""
         self.counts.add("dropped")
+        reason = self.unknown.note(source)
+        if reason is not None:
+            self._log_unknown(source, reason)
+
+    def report_unknown_clients(self, *, everything: bool = False) -> None:
+        """Write the summaries of drops from unknown clients whose minute is over."""
+        for source, reason in self.unknown.due(everything=everything):
+            self._log_unknown("" if source == OTHERS else source, reason)
+
+    def _log_unknown(self, source: str, reason: str) -> None:
+        if reason == FIRST_REASON:
+            log.warning(
+                "RADIUS request from %s dropped: %s (further drops from this address are "
+                "summarised once a minute).",
+                source,
+                reason,
+            )
+        else:
+            log.warning("RADIUS: %s.", reason)
         ctx = RequestContext(source, "", self.runtime.server_name, self.server_ip)
-        self._log("", "RADIUS_REQUEST_DROPPED", "not a RADIUS client of this server", ctx)
+        self._log("", "RADIUS_REQUEST_DROPPED", reason, ctx)
 
     def _log(self, username: str, result: str, reason: str, ctx: RequestContext) -> None:
         self.auth_log.record(AuthEvent(username, result, reason, ctx))

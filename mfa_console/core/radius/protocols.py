@@ -38,7 +38,18 @@ class AuthEvent:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ConsoleUser:
+    username: str
+    enabled: bool
+    method: str
+
+
 class SecondFactor(Protocol):
+    def find_user(self, candidates: list[str]) -> ConsoleUser | None:
+        """The first of ``candidates`` (names, in order of preference) that is a console user."""
+        ...
+
     def verify(self, username: str, code: str, context: RequestContext) -> Verdict:
         """Check ``code`` for the console user ``username``; consume it when right; log it."""
         ...

@@ -5,12 +5,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
-
 from mfa_console.core.company import CompanySettings
-from mfa_console.core.db import Database
-from mfa_console.core.db.engine import translate_errors
-from mfa_console.core.db.models import UserRow
 from mfa_console.core.radius.config import RadiusClient
 from mfa_console.core.radius.settings import RadiusSettings
 from mfa_console.core.radius.targets import Target
@@ -61,13 +56,6 @@ class ClientTable:
         return len(self._exact) + len(self._networks)
 
 
-@dataclass(frozen=True)
-class ConsoleUser:
-    username: str
-    enabled: bool
-    method: str
-
-
 @dataclass
 class Runtime:
     settings: RadiusSettings
@@ -77,23 +65,3 @@ class Runtime:
     resolution: UsernameResolution
     company: CompanySettings
     server_name: str
-
-
-_FIND_USER = select(UserRow.username, UserRow.username_key, UserRow.enabled, UserRow.method).where(
-    UserRow.username_key.in_(bindparam("keys", expanding=True))
-)
-
-
-def find_user(db: Database, resolution: UsernameResolution, name: str) -> ConsoleUser | None:
-    """The console user ``name`` stands for (Company Settings > Username Resolution).
-
-    A Core query on a pooled connection: this runs for every request."""
-    keys = [c.lower() for c in resolution.candidates(name)]
-    with translate_errors(db), db.engine.connect() as conn:
-        rows = conn.execute(_FIND_USER, {"keys": keys}).all()
-    by_key = {row.username_key: row for row in rows}
-    for key in keys:
-        row = by_key.get(key)
-        if row is not None:
-            return ConsoleUser(row.username, bool(row.enabled), row.method)
-    return None

@@ -155,7 +155,6 @@ class RadiusServer:
         client = self.handler.runtime.clients.find(source)
         if client is None:
             self.handler.unknown_client(source)
-            log.warning("RADIUS request from %s dropped: not a client of this server.", source)
             return
         ident = data[1]
         (length,) = struct.unpack("!H", data[2:4])

@@ -14,6 +14,7 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select
 
@@ -24,6 +25,7 @@ from mfa_console.core.db.models import AuditRow
 from mfa_console.core.directory.settings import PASSWORD_SECRET, DirectorySettings
 from mfa_console.core.errors import ConsoleError
 from mfa_console.core.radius.config import RadiusConfig
+from mfa_console.core.radius.drops import UnknownClientDrops
 from mfa_console.core.radius.handler import Handler
 from mfa_console.core.radius.models import RadiusStatusRow
 from mfa_console.core.radius.protocols import AuthLog, SecondFactor
@@ -35,6 +37,10 @@ from mfa_console.core.radius.targets import LdapTarget, NoTarget, Target, Upstre
 from mfa_console.core.resolution import OathPrompt, UsernameResolution
 from mfa_console.core.secrets import SecretStore
 from mfa_console.core.settings import SettingsStore
+
+if TYPE_CHECKING:
+    from mfa_console.core.radius.password_target import RadiusPasswordTarget
+    from mfa_console.core.radius.status import RadiusReport
 
 log = logging.getLogger("mfa_console.radius")
 STATUS_FRESH = timedelta(minutes=2)
@@ -56,16 +62,6 @@ class RadiusStatus:
     @property
     def is_listening(self) -> bool:
         return self.alive and bool(self.listening)
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "enabled": self.enabled,
-            "listening": self.is_listening,
-            "addresses": self.listening if self.is_listening else [],
-            "error": self.error if self.alive else "",
-            "last_hour": self.counts if self.alive else {},
-            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
-        }
 
 
 class RadiusService:
@@ -95,6 +91,12 @@ class RadiusService:
                 row.updated_at,
             )
 
+    def report(self) -> RadiusReport:
+        """Listening or not (and why not), target, clients, the last hour's counts."""
+        from mfa_console.core.radius.status import build_report
+
+        return build_report(self)
+
     def generation(self) -> int:
         """Grows whenever something the running server depends on was changed."""
         with self.db.read() as session:
@@ -122,20 +124,8 @@ class RadiusService:
                 log.error("RADIUS client %s has no shared secret: ignored.", client.address)
                 continue
             clients.append(Client(client, secret.encode("utf-8")))
-        upstream = None
-        target: Target
-        if settings.target == "ldap":
-            directory = self.settings_store.load(DirectorySettings)
-            target = LdapTarget(directory, self.secrets.get(PASSWORD_SECRET))
-        elif settings.target == "radius":
-            servers = []
-            for item in self.config.targets():
-                secret = self.config.target_secret(item)
-                if secret is not None:
-                    servers.append((item, secret.encode("utf-8")))
-            target = upstream = UpstreamTarget(servers)
-        else:
-            target = NoTarget()
+        target = self.primary_target(settings.target)
+        upstream = target if isinstance(target, UpstreamTarget) else None
         runtime = Runtime(
             settings=settings,
             clients=ClientTable(clients),
@@ -146,6 +136,33 @@ class RadiusService:
             server_name=socket.gethostname(),
         )
         return runtime, upstream
+
+    def primary_target(self, kind: str) -> Target:
+        """The target ``kind`` (ldap, radius, none) with its secrets, as the server uses it."""
+        if kind == "ldap":
+            directory = self.settings_store.load(DirectorySettings)
+            return LdapTarget(directory, self.secrets.get(PASSWORD_SECRET))
+        if kind == "radius":
+            servers = []
+            for item in self.config.targets():
+                secret = self.config.target_secret(item)
+                if secret is not None:
+                    servers.append((item, secret.encode("utf-8")))
+            return UpstreamTarget(servers)
+        return NoTarget()
+
+    def password_target(self) -> RadiusPasswordTarget | None:
+        """Test User's password check: the primary target while RADIUS authentication is on
+        with LDAP bind or RADIUS server(s) (None: nothing would check a password)."""
+        from mfa_console.core.radius.password_target import RadiusPasswordTarget
+        from mfa_console.core.radius.status import describe_target
+
+        settings = self.settings()
+        if not settings.enabled or settings.target not in ("ldap", "radius"):
+            return None
+        servers = self.config.targets() if settings.target == "radius" else []
+        words = describe_target(settings.target, servers)
+        return RadiusPasswordTarget(self, settings.target, words)
 
     def write_status(self, listening: list[str], error: str, counts: dict[str, int]) -> None:
         with self.db.write() as session:
@@ -180,6 +197,7 @@ class RadiusRunner:
         self.server: RadiusServer | None = None
         self.challenges = Challenges()
         self.counts = Counts()
+        self.unknown = UnknownClientDrops()
         self._generation = -1
         self._bound: tuple[object, ...] = ()
         self._error = ""
@@ -209,6 +227,8 @@ class RadiusRunner:
             self._apply()
             self._generation = generation
         self.challenges.purge()
+        if self.server is not None:
+            self.server.handler.report_unknown_clients()
         listening = self.server.listening if self.server is not None else []
         self.service.write_status(listening, self._error, self.counts.last_hour())
 
@@ -228,7 +248,7 @@ class RadiusRunner:
             log.error("RADIUS: %s", self._error)
             return
         handler = Handler(
-            self.service.db, runtime, self.factor, self.auth_log, self.challenges, self.counts
+            runtime, self.factor, self.auth_log, self.challenges, self.counts, unknown=self.unknown
         )
         forward = upstream.account if upstream is not None else None
         bound = (settings.addresses(), settings.auth_port, settings.acct_port)
@@ -260,6 +280,7 @@ class RadiusRunner:
     def _close_server(self) -> None:
         if self.server is not None:
             self.server.stop()
+            self.server.handler.report_unknown_clients(everything=True)
             self.server.handler.runtime.target.close()
             self.server = None
             self._bound = ()

@@ -42,8 +42,14 @@ class Job:
 JobFactory = Callable[["Services"], Job]
 
 
+# The service's runs write smaller batches than the console's: each batch holds the data file's
+# write lock, which the RADIUS server's replay guard needs for every request.
+SERVICE_SYNC_BATCH = 250
+
+
 def sync_job(services: Services) -> Job:
     """Synchronize when enabled, there is an item, and the interval since the last run passed."""
+    services.sync.engine.batch_size = SERVICE_SYNC_BATCH
 
     def due() -> bool:
         settings = services.sync.settings()
@@ -106,12 +112,13 @@ def radius_job(services: Services) -> Job:
     from mfa_console.core.radius.service import RadiusRunner
     from mfa_console.core.radius.verification import ConsoleSecondFactor, QueuedAuthLog
 
-    writes = threading.Lock()  # the server's own writes, one at a time
-    auth_log = QueuedAuthLog(services.db, writes)
-    runner = RadiusRunner(services.radius, ConsoleSecondFactor(services.db, writes), auth_log)
+    auth_log = QueuedAuthLog(services.db)
+    factor = ConsoleSecondFactor(services.db, auth_log.record_entry)
+    runner = RadiusRunner(services.radius, factor, auth_log)
 
     def close() -> None:
         runner.close()
+        factor.close()
         auth_log.close()
 
     return Job("radius", lambda: True, lambda _progress: runner.start_background(), close)

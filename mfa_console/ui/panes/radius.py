@@ -3,6 +3,8 @@ the background service is listening (and where)."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
@@ -44,29 +46,20 @@ class RadiusPane(QWidget):
         self.show_status()
 
     def show_status(self) -> None:
+        """The same report as the Status pane and ``radius status``: listening or why not,
+        the target, the last hour's counts, and warnings."""
         try:
-            status = self.services.radius.status()
-            exempt = [
-                c.address for c in self.services.radius.config.clients()
-                if not c.message_authenticator
-            ]  # fmt: skip
+            report = self.services.radius.report()
         except ConsoleError as exc:
             self.status.setText(f"Status unknown: {exc.message}")
             return
-        if not status.enabled:
-            text = "RADIUS authentication is off."
-        elif status.is_listening:
-            text = "The background service is listening on " + ", ".join(status.listening) + "."
-        elif status.alive and status.error:
-            text = f"<b>Not listening:</b> {status.error}"
-        else:
-            text = (
-                "<b>Not listening:</b> the background service is not running on this server, "
-                "or has not read these settings yet."
+        lines = [html.escape(line) for line in report.lines()]
+        if report.enabled and not report.listening:
+            lines[0] = f"<b>{lines[0]}</b>"
+        warnings = {html.escape(w) for w in report.warnings()}
+        self.status.setText(
+            "<br>".join(
+                f"<span style='color:#a00'>Warning: {line}</span>" if line in warnings else line
+                for line in lines
             )
-        if exempt:
-            text += (
-                "<br><span style='color:#a00'>Warning: " + ", ".join(exempt) + " may send "
-                "requests without Message-Authenticator (BlastRADIUS).</span>"
-            )
-        self.status.setText(text)
+        )

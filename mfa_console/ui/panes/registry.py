@@ -25,7 +25,7 @@ PANES: tuple[PaneSpec, ...] = (
         "mfa_console.ui.panes.status:StatusPane",
         "SP_ComputerIcon",
         "The console's home page: activation, users, data file, synchronization, email, "
-        "background service and sizing guidance at a glance.",
+        "authentication, RADIUS, background service and sizing guidance at a glance.",
     ),
     PaneSpec(
         "users",
