@@ -62,7 +62,8 @@ def test_the_check_finds_each_kind() -> None:
 
 
 def test_notes_from_core_shown_in_the_window_are_worded_for_people() -> None:
+    from mfa_console.core.radius.status import START
     from mfa_console.ui.panes.activation import EXPLANATION
 
-    for text in (HOW_TO_START, EXPLANATION):
+    for text in (HOW_TO_START, START, EXPLANATION):
         assert not _not_for_people(text), text

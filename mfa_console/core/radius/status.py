@@ -23,7 +23,10 @@ if TYPE_CHECKING:
     from mfa_console.core.services import Services
 
 MAIN_COUNTS = ("accepted", "rejected", "challenged", "dropped")
-START = "Start the MFA Console service on the server (or run \u201cmfa-console service\u201d)."
+START = (
+    "Start the MFA Console service on the server that runs it (a system service; see "
+    "\u201cRunning MFA Console as a headless service\u201d in the documentation)."
+)
 NOT_APPLIED = "the background service has not applied these settings yet (within seconds)."
 NO_RADIUS = (
     "the background service runs but has not reported on RADIUS for over two minutes (see its log)."
