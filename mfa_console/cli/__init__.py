@@ -110,17 +110,17 @@ def run_command(args: argparse.Namespace) -> int:
     except ConsoleError as exc:
         unopenable = getattr(args, "func_unopenable", None)  # e.g. restore over a damaged file
         if unopenable is None or isinstance(exc, DataFileLockedError | DiskFullError):
-            print(f"mfa-console: {printable(str(exc))}", file=sys.stderr)
+            print(f"mfa-console: {printable(exc.for_command_line())}", file=sys.stderr)
             return 1
         try:
             return int(unopenable(args, exc))
         except ConsoleError as again:
-            print(f"mfa-console: {printable(str(again))}", file=sys.stderr)
+            print(f"mfa-console: {printable(again.for_command_line())}", file=sys.stderr)
             return 1
     try:
         return int(args.func(args, services))
     except ConsoleError as exc:
-        print(f"mfa-console: {printable(str(exc))}", file=sys.stderr)
+        print(f"mfa-console: {printable(exc.for_command_line())}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("mfa-console: interrupted", file=sys.stderr)
@@ -152,7 +152,7 @@ def _run_without_data(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args, None))
     except ConsoleError as exc:
-        print(f"mfa-console: {printable(str(exc))}", file=sys.stderr)
+        print(f"mfa-console: {printable(exc.for_command_line())}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -126,7 +126,8 @@ def _restore_unopenable(args: argparse.Namespace, problem: Exception) -> int:
     target = sqlite_path(resolve_url(args.data))
     if target is None:
         raise problem if isinstance(problem, ConsoleError) else ConsoleError(str(problem))
-    print(f"mfa-console: {problem}", file=sys.stderr)
+    shown = problem.for_command_line() if isinstance(problem, ConsoleError) else problem
+    print(f"mfa-console: {shown}", file=sys.stderr)
     print("Restoring over it; that file is kept beside it.", file=sys.stderr)
     result = restore_backup(args.file, target, progress=_progress(args))
     if args.json:

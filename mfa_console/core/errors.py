@@ -9,15 +9,23 @@ from __future__ import annotations
 
 
 class ConsoleError(Exception):
-    """An expected failure with a message that says what happened and what to do."""
+    """An expected failure with a message that says what happened and what to do.
 
-    def __init__(self, message: str, *, hint: str = "") -> None:
+    ``hint`` is worded for a person in the window (menus and buttons, no command lines);
+    ``command_hint``, when the command line has its own way (an option, a command), replaces it
+    there (``for_command_line``)."""
+
+    def __init__(self, message: str, *, hint: str = "", command_hint: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.command_hint = command_hint
 
     def __str__(self) -> str:
         return f"{self.message} {self.hint}".strip()
+
+    def for_command_line(self) -> str:
+        return f"{self.message} {self.command_hint or self.hint}".strip()
 
 
 class ValidationError(ConsoleError):

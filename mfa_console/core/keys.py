@@ -36,6 +36,13 @@ _VERSION = b"\x01"
 _NONCE = 12
 
 
+# Moving a data key has no window of its own: a person is pointed at the guide that says how.
+KEY_GUIDE = (
+    "export it there and import it here, as \u201cOne data key per data file\u201d in "
+    "docs/keys-and-tokens.md describes."
+)
+
+
 class KeyMissingError(ConsoleError):
     """The data file's secrets are sealed under a key this machine does not have."""
 
@@ -85,7 +92,8 @@ class DataKey:
         if len(raw) != 32:
             raise ConsoleError(
                 "The stored data key is not a valid key.",
-                hint="Import the key again with: mfa-console key import FILE",
+                hint=KEY_GUIDE,
+                command_hint="Import the key again with: mfa-console key import FILE",
             )
         return cls(raw)
 
@@ -99,7 +107,9 @@ def _unopenable(purpose: str) -> ConsoleError:
     return ConsoleError(
         f"A stored secret ({kind}) cannot be opened with this data file's key: it was changed or "
         "sealed under another key.",
-        hint="Enter the secret again (or import the right key with: mfa-console key import FILE).",
+        hint=f"Enter the secret again, or bring the right data key to this machine: {KEY_GUIDE}",
+        command_hint="Enter the secret again (or import the right key with: mfa-console key "
+        "import FILE).",
     )
 
 
@@ -206,8 +216,9 @@ def _load(install_id: str, expected: str | None) -> DataKey | None:
         raise KeyMissingError(
             f"The data key in this machine's keyring (fingerprint {key.fingerprint}) is not the "
             f"one this data file's secrets are sealed under (fingerprint {expected}).",
-            hint="On the machine that made the data file run `mfa-console key export FILE`, then "
-            "here `mfa-console key import FILE`.",
+            hint=f"Bring the data key from the machine that made the data file: {KEY_GUIDE}",
+            command_hint="On the machine that made the data file run `mfa-console key export "
+            "FILE`, then here `mfa-console key import FILE`.",
         )
     return key
 
@@ -217,10 +228,11 @@ def _missing(expected: str, install_id: str, why: str = "") -> KeyMissingError:
     return KeyMissingError(
         f"This data file's secrets are sealed under data key {expected}, which this machine does "
         f"not have{where}.",
-        hint="On the machine that made the data file run `mfa-console key export FILE`; copy the "
-        "file here and run `mfa-console key import FILE` (the passphrase on standard input). For "
-        f"the service, provide it as the systemd credential '{KEY_ENTRY}' (keyring namespace "
-        f"mfa-console:{install_id}).",
+        hint=f"Bring the data key from the machine that made the data file: {KEY_GUIDE}",
+        command_hint="On the machine that made the data file run `mfa-console key export FILE`; "
+        "copy the file here and run `mfa-console key import FILE` (the passphrase on standard "
+        f"input). For the service, provide it as the systemd credential '{KEY_ENTRY}' (keyring "
+        f"namespace mfa-console:{install_id}).",
     )
 
 

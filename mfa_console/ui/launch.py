@@ -44,7 +44,6 @@ def launch(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from mfa_console.core.logs import setup_logging
-    from mfa_console.ui import messages
     from mfa_console.ui.main_window import MainWindow
 
     setup_logging("gui")
@@ -55,14 +54,19 @@ def launch(args: argparse.Namespace) -> int:
     from mfa_console.ui.garbage import collect_on_gui_thread
 
     collect_on_gui_thread(app)
-    try:
-        services = _open(args)
-    except ConsoleError as exc:
-        if args.screenshot:
-            print(f"mfa-console: {exc}", file=sys.stderr)
-        else:
-            messages.error(None, "Cannot open the data file", exc)
-        return 1
+    if args.screenshot:
+        try:
+            services = _open(args, args.data)
+        except ConsoleError as exc:
+            print(f"mfa-console: {exc.for_command_line()}", file=sys.stderr)
+            return 1
+    else:
+        from mfa_console.ui.data_file_actions import open_at_start
+
+        opened = open_at_start(args.data, lambda data: _open(args, data))
+        if opened is None:
+            return 1
+        services = opened
     state = _ui_state(args.screenshot)
     first = tab = None
     if args.screenshot and args.pane:
@@ -89,31 +93,31 @@ def launch(args: argparse.Namespace) -> int:
         services.close()
 
 
-def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """Open the data; a PostgreSQL server that wants a password gets it asked (three tries)."""
+def _open(args: argparse.Namespace, data: str | None):  # type: ignore[no-untyped-def]
+    """Open ``data``; a PostgreSQL server that wants a password gets it asked (three tries)."""
     from mfa_console.app import open_services
     from mfa_console.core.db.postgres import PasswordNeededError
 
     password: str | None = None
     for attempt in range(3):
         try:
-            return open_services(args.data, password=password)
+            return open_services(data, password=password)
         except PasswordNeededError as exc:
             if args.screenshot or attempt == 2:
                 raise
             from mfa_console.ui.dialogs.db_password import ask_password
 
-            password = ask_password(None, _server_name(args), exc.message)
+            password = ask_password(None, _server_name(data), exc.message)
             if password is None:
                 raise
     raise AssertionError("unreachable")
 
 
-def _server_name(args: argparse.Namespace) -> str:
+def _server_name(data: str | None) -> str:
     from mfa_console.core.db.engine import resolve_url
     from mfa_console.core.db.postgres import display_name
 
-    return display_name(resolve_url(args.data))
+    return display_name(resolve_url(data))
 
 
 def _display_available() -> bool:

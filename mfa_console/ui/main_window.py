@@ -40,7 +40,7 @@ class MainWindow(QMainWindow):
         self._state = state
         self._panes: dict[str, QWidget] = {}
         self._row = 0  # the navigation row of the pane shown
-        self.setWindowTitle(f"MFA Console - {services.data_name}")
+        self._data_label = QLabel()
         self._nav = self._build_navigation()
         self._stack = QStackedWidget()
         central = QWidget()
@@ -51,9 +51,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.menus: dict[str, QMenu] = {}
         self._build_menus()
-        self.statusBar().addPermanentWidget(QLabel(f"Data file: {services.data_name}"))
+        self.statusBar().addPermanentWidget(self._data_label)
+        self._show_data_name()
         self.users_changed.connect(self._on_users_changed)
         self._restore_state(first_pane)
+
+    def _show_data_name(self) -> None:
+        self.setWindowTitle(f"MFA Console - {self.services.data_name}")
+        self._data_label.setText(f"Data file: {self.services.data_name}")
 
     # Navigation ----------------------------------------------------------------------------
     def _build_navigation(self) -> QListWidget:
@@ -116,8 +121,10 @@ class MainWindow(QMainWindow):
             refresh()
 
     def replace_services(self, services: Services) -> None:
-        """Work on ``services`` from now on (after a restore): every pane is built again."""
+        """Work on ``services`` from now on (after a restore, or another data file opened):
+        every pane is built again."""
         old, self.services = self.services, services
+        self._show_data_name()
         for widget in self._panes.values():
             self._stack.removeWidget(widget)
             widget.deleteLater()
@@ -137,8 +144,9 @@ class MainWindow(QMainWindow):
         self.add_action("File", "E&xit", self.close, QKeySequence.StandardKey.Quit)
         self.add_action("File", "&Import Users...", self._on_import_users, "Ctrl+I")
         self.add_action("File", "&Export Users...", self._on_export_users, "Ctrl+E")
-        from mfa_console.ui import backup_actions  # the backup code loads when menus are built
+        from mfa_console.ui import backup_actions, data_file_actions  # loaded with the menus
 
+        data_file_actions.install(self)
         backup_actions.install(self)
         self.add_action("Tools", "&Import from Active Directory...", self._on_directory_import)
         self.add_action("Tools", "Email &Outbox...", self._on_outbox)
@@ -218,9 +226,9 @@ class MainWindow(QMainWindow):
         bars = (getattr(pane, "save_bar", None) for pane in self._panes.values())
         return any(isinstance(bar, SaveBar) and bar.has_changes() for bar in bars)
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        # Quitting (Ctrl+Q, the window's close button) asks for each pane with changes: the
-        # one shown first, then the others, each shown while asked.
+    def ask_about_unsaved_changes(self) -> bool:
+        """Ask Save / Discard / Cancel for each pane with changes: the one shown first, then
+        the others, each shown while asked. False: the administrator cancelled."""
         current = self._panes.get(PANES[self._row].key)
         others = [p for p in self._panes.values() if p is not current]
         for pane in [current, *others]:
@@ -232,8 +240,14 @@ class MainWindow(QMainWindow):
             if not bar.ask_to_leave():
                 if current is not None:
                     self._stack.setCurrentWidget(current)
-                event.ignore()
-                return
+                return False
+        return True
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        # Quitting (Ctrl+Q, the window's close button) asks about unsaved changes first.
+        if not self.ask_about_unsaved_changes():
+            event.ignore()
+            return
         self._state.setValue("window/geometry", self.saveGeometry())
         self._state.sync()
         super().closeEvent(event)

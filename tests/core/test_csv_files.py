@@ -52,7 +52,8 @@ def test_a_byte_that_is_not_utf8_is_refused_with_its_line_and_nothing_is_written
     )
     with pytest.raises(CsvEncodingError, match=r"line 1202 is not UTF-8 \(byte 0xEB\)") as error:
         import_users(services.users, path)
-    assert "--encoding cp1252" in error.value.hint
+    assert "--encoding cp1252" in error.value.for_command_line()
+    assert "--" not in str(error.value) and "CSV UTF-8" in error.value.hint  # the window's words
     assert services.users.count()[0] == 0
     report = import_users(services.users, path, encoding="cp1252")
     assert (report.created, report.rejected) == (1202, [])

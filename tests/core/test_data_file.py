@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,66 @@ def test_two_processes_writing_one_file_lose_nothing(data_file: Path) -> None:
     assert users.count() == (120, 0)
     with users._db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+
+def _damaged(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def _not_sqlite(path: Path) -> None:
+    path.write_bytes(b"this is a spreadsheet, not a database\n" * 10)
+
+
+def _foreign(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE contacts (name TEXT)")
+    conn.commit()
+    conn.close()
+
+
+def _too_new(path: Path) -> None:
+    open_database(path).dispose()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    conn.commit()
+    conn.close()
+
+
+def _cannot_create(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    (path.parent / "not-a-folder").write_text("x")
+
+
+@pytest.mark.parametrize(
+    ("make", "command_words"),
+    [
+        (_damaged, "mfa-console backup restore"),
+        (_not_sqlite, "--data"),
+        (_foreign, "--data"),
+        (_too_new, "9999_from_the_future"),
+        (_cannot_create, "--data"),
+    ],
+)
+def test_a_data_file_problem_is_worded_for_the_window_and_for_the_command_line(
+    data_file: Path, make: Callable[[Path], None], command_words: str
+) -> None:
+    make(data_file)
+    target = data_file.parent / "not-a-folder" / "x.db" if make is _cannot_create else data_file
+    with pytest.raises(DataFileError) as info:
+        open_database(target)
+    shown = str(info.value)  # as the window shows it: message and hint
+    assert "--" not in shown and "mfa-console " not in shown and "_from_the_future" not in shown
+    assert info.value.hint and ("data file" in info.value.hint or "backup" in info.value.hint)
+    assert command_words in info.value.for_command_line()
+
+
+def test_the_command_line_prints_its_own_hint(data_file: Path) -> None:
+    _damaged(data_file)
+    done = subprocess.run(
+        [sys.executable, "-m", "mfa_console", "--data", str(data_file), "status"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "mfa-console backup restore BACKUP_FILE" in done.stderr and "--data" in done.stderr

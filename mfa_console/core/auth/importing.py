@@ -118,7 +118,8 @@ def parse_pskc(raw: bytes, password: str | None) -> ParseReport:
     if document.encryption.is_encrypted:
         if not password:
             raise PasswordRequiredError("The PSKC file is protected by a password.",
-                               hint="Give the password (--password-stdin).")  # fmt: skip
+                               hint="Enter the file's password.",
+                               command_hint="Give the password with --password-stdin.")  # fmt: skip
         document.encryption.derive_key(password)
     lines = _key_lines(raw)
     report, seen, undecryptable = ParseReport(), set[str](), 0

@@ -84,7 +84,8 @@ def token_by_serial(session: Session, serial: str) -> OathTokenRow:
     if row is None:
         raise NotFoundError(
             f"No OATH token with serial number {serial!r}.",
-            hint="List the tokens with: mfa-console tokens list",
+            hint="Check the serial number in the list of OATH tokens.",
+            command_hint="List the tokens with: mfa-console tokens list",
         )
     return row
 

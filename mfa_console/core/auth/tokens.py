@@ -47,7 +47,8 @@ class TokenReplaceError(ConsoleError):
     def __init__(self, username: str, serial: str) -> None:
         super().__init__(
             f"{username} has the OATH token {serial} already.",
-            hint="Confirm replacing it (command line: --replace).",
+            hint="Confirm replacing it.",
+            command_hint="Replace it with --replace.",
         )
         self.serial = serial
 

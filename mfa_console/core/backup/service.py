@@ -165,3 +165,19 @@ class BackupService:
         except ConsoleError as exc:
             # The backup is complete and safe; only its note in the trail is missing.
             log.warning("Backup %s made, but not recorded in the audit trail: %s", result.path, exc)
+
+
+def restore_unopenable(
+    data: str | None, backup: Path, progress: Progress | None = None
+) -> RestoreResult:
+    """Restore ``backup`` over the data file ``data`` names (a path, else the default) when that
+    file cannot be opened at all; the file that could not be opened is kept beside it."""
+    from mfa_console.core.db.engine import resolve_url, sqlite_path
+
+    target = sqlite_path(resolve_url(data))
+    if target is None:
+        raise BackupError(
+            "The data is on a database server, not in a data file.",
+            hint="Restore it with PostgreSQL's own tools (docs/postgresql.md, Backups).",
+        )
+    return restore_backup(backup, target, progress=progress)

@@ -38,6 +38,12 @@ _CORRUPT_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _UNREADABLE_CODES = {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_READONLY}
 
 
+# What a person can do in the window about a data file that cannot be opened: the console offers
+# both when it starts (see ui/launch.py), and File > Open Data File... once it runs.
+DAMAGED_HINT = "Restore it from a backup, or open another data file."
+WRONG_FILE_HINT = "Open the right data file, or restore a backup."
+
+
 def resolve_url(data: str | os.PathLike[str] | None = None) -> str:
     """The SQLAlchemy URL for ``--data`` (path or URL), ``MFA_CONSOLE_DATA``, or the default."""
     text = os.fspath(data) if data else os.environ.get(paths.DATA_ENV) or ""
@@ -181,8 +187,9 @@ def _translated(orig: BaseException | None, name: str) -> ConsoleError | None:
         return DataFileError(
             f"The data file {name} is damaged or is not an MFA Console data file. It was left "
             "untouched.",
-            hint="Restore a backup with: mfa-console backup restore BACKUP_FILE (or open another "
-            "file with --data).",
+            hint=DAMAGED_HINT,
+            command_hint="Restore a backup with: mfa-console backup restore BACKUP_FILE (or open "
+            "another file with --data).",
         )
     if base in _UNREADABLE_CODES:
         return DataFileError(
@@ -294,14 +301,16 @@ def _check_sqlite_file(path: Path) -> bool:
         raise DataFileError(
             f"The data file {path} is empty (0 bytes): it is damaged or is not an MFA Console data "
             "file. It was left untouched.",
-            hint="Restore a backup with: mfa-console backup restore BACKUP_FILE (or open another "
-            "file with --data; a path that does not exist yet makes a new data file).",
+            hint=DAMAGED_HINT,
+            command_hint="Restore a backup with: mfa-console backup restore BACKUP_FILE (or open "
+            "another file with --data; a path that does not exist yet makes a new data file).",
         )
     if header != SQLITE_HEADER:
         raise DataFileError(
             f"{path} is not an MFA Console data file (it is not an SQLite database). It was left "
             "untouched.",
-            hint="Open the right file with --data, or restore a backup.",
+            hint=WRONG_FILE_HINT,
+            command_hint="Open the right file with --data, or restore a backup.",
         )
     with translate_errors(str(path)):
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -325,7 +334,9 @@ def _create_new(path: Path) -> bool:
         raise_if_full(exc, path)
         raise DataFileError(
             f"Cannot create the data file {path}: {exc.strerror}.",
-            hint="Choose another location with --data or MFA_CONSOLE_DATA.",
+            hint="Choose a folder you may write to for the data file (File > Open Data File..., "
+            "or Open Another Data File when the console starts).",
+            command_hint="Choose another location with --data or MFA_CONSOLE_DATA.",
         ) from None
     return True
 

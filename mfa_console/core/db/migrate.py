@@ -85,15 +85,18 @@ def _refuse_unknown(
             raise DataFileError(
                 f"{name} is {kind} database but not an MFA Console data file. It was left "
                 "untouched.",
-                hint="Open the right file with --data, or choose a new file name.",
+                hint="Open the right data file, or choose a new file name for a new one.",
+                command_hint="Open the right file with --data, or choose a new file name.",
             )
         return
     unknown = revisions - known_revisions()
     if unknown:
+        hint = "Install the newer MFA Console, or restore a backup made by this version."
         raise SchemaTooNewError(
-            f"The data file {name} was written by a newer version of MFA Console (schema "
-            f"{', '.join(sorted(unknown))}). It was left untouched.",
-            hint="Install the newer MFA Console, or restore a backup made by this version.",
+            f"The data file {name} was written by a newer version of MFA Console. It was left "
+            "untouched.",
+            hint=hint,
+            command_hint=f"{hint} (Its schema: {', '.join(sorted(unknown))}.)",
         )
 
 

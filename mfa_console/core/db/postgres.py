@@ -61,7 +61,9 @@ def normalize_url(text: str) -> str:
             "The data URL contains a password; MFA Console never takes a password from a URL "
             "(it would show in process lists, shell history and logs).",
             hint="Remove the password from the URL: the console asks for it once and keeps it "
-            "in the OS keyring (commands: --password-stdin), or put it in a .pgpass file.",
+            "in the OS keyring, or put it in a .pgpass file.",
+            command_hint="Remove the password from the URL: give it once with --password-stdin "
+            "(it is kept in the OS keyring), or put it in a .pgpass file.",
         )
     if url.drivername in ("postgresql", "postgresql+psycopg"):
         return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
@@ -133,7 +135,9 @@ def check_environment() -> None:
             "PGPASSWORD is set; MFA Console does not take a database password from the "
             "environment (other processes of this user can read it).",
             hint="Unset PGPASSWORD; the console keeps the password in the OS keyring "
-            "(commands: --password-stdin) or reads a .pgpass file.",
+            "or reads a .pgpass file.",
+            command_hint="Unset PGPASSWORD; give the password with --password-stdin (it is kept "
+            "in the OS keyring) or put it in a .pgpass file.",
         )
 
 
@@ -314,8 +318,8 @@ def translated(orig: BaseException | None, name: str, timeouts: Timeouts) -> Dat
     if state in _AUTH_STATES or _needs_password(orig):
         return PasswordNeededError(
             f"The PostgreSQL server {name} refused the login: {first}",
-            hint="Give the password (commands: --password-stdin; the window asks for it), or "
-            "add it to a .pgpass file.",
+            hint="Enter the password when the console asks for it, or add it to a .pgpass file.",
+            command_hint="Give the password with --password-stdin, or add it to a .pgpass file.",
         )
     if state == "3D000":
         return DataFileError(

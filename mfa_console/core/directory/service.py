@@ -51,8 +51,9 @@ class DirectoryService:
         if not settings.is_configured:
             raise DirectoryNotConfiguredError(
                 "No directory server is configured.",
-                hint="Set it up in Directory Integration > Settings, or with "
-                "`mfa-console directory configure`.",
+                hint="Set it up in Directory Integration > Settings.",
+                command_hint="Set it up with `mfa-console directory configure` (or in the "
+                "window: Directory Integration > Settings).",
             )
         return settings
 

@@ -36,8 +36,8 @@ class CsvFileError(ConsoleError):
 class CsvEncodingError(CsvFileError):
     """A byte that is not valid in the file's assumed encoding; ``line`` says where."""
 
-    def __init__(self, message: str, *, line: int, hint: str) -> None:
-        super().__init__(message, hint=hint)
+    def __init__(self, message: str, *, line: int, hint: str, command_hint: str = "") -> None:
+        super().__init__(message, hint=hint, command_hint=command_hint)
         self.line = line
 
 
@@ -161,8 +161,9 @@ def _not_encoded(path: Path, raw: IO[bytes], exc: UnicodeDecodeError, codec: str
     return CsvEncodingError(
         f"{path.name} line {line} is not {name} (byte 0x{bad}). Nothing was imported.",
         line=line,
-        hint="Save the file as UTF-8, or name its encoding: --encoding cp1252 for a file saved by "
-        "Excel on Windows (or latin-1).",
+        hint="Save the file as UTF-8 (in Excel: Save As, CSV UTF-8) and import it again.",
+        command_hint="Save the file as UTF-8, or name its encoding: --encoding cp1252 for a file "
+        "saved by Excel on Windows (or latin-1).",
     )
 
 
