@@ -106,8 +106,11 @@ def _restore(args: argparse.Namespace, services: Services) -> int:
     if result.safety_backup:
         print(f"The data file as it was before is kept in {result.safety_backup}")
     _print_secrets("Enter these secrets again on this machine:", report.secrets_to_enter)
-    if report.key_needed:
-        print(f"The secrets of the restored data file cannot be opened yet: {report.key_needed}")
+    if report.key_needed_command:
+        print(
+            "The secrets of the restored data file cannot be opened yet: "
+            f"{report.key_needed_command}"
+        )
     return 0
 
 

@@ -85,7 +85,9 @@ def test_restore_on_another_machine_into_a_fresh_data_file(filled: Path, tmp_pat
         new.close()
     assert report.result.safety_backup is not None
     assert key.fingerprint in report.key_needed
-    assert "mfa-console key import FILE" in report.key_needed
+    assert "mfa-console key import FILE" in report.key_needed_command
+    assert "mfa-console" not in report.key_needed  # the window's words
+    assert "docs/keys-and-tokens.md" in report.key_needed
     assert usernames(fresh) == usernames(filled)
     reopened = open_services(fresh)
     try:

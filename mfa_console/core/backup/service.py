@@ -37,12 +37,13 @@ class RestoreReport:
     result: RestoreResult
     secrets_to_enter: tuple[str, ...]  # listed in the backup, missing from this machine's keyring
     key_needed: str = ""  # what to do when this machine lacks the backup's data key, else ""
+    key_needed_command: str = ""  # the same for the command line (with its commands)
 
     def to_json(self) -> dict[str, object]:
         return {
             **self.result.to_json(),
             "secrets_to_enter": list(self.secrets_to_enter),
-            "data_key_needed": self.key_needed,
+            "data_key_needed": self.key_needed_command,
         }
 
 
@@ -133,20 +134,27 @@ class BackupService:
             "Restored %d users from %s (safety backup %s)",
             result.manifest.user_count, path, result.safety_backup,
         )  # fmt: skip
-        return RestoreReport(result, self._missing_secrets(result), self._key_needed(result))
+        key_needed = self._key_needed(result)
+        return RestoreReport(
+            result,
+            self._missing_secrets(result),
+            str(key_needed) if key_needed else "",
+            key_needed.for_command_line() if key_needed else "",
+        )
 
-    def _key_needed(self, result: RestoreResult) -> str:
-        """What to do when the restored file's secrets are sealed under a key this machine lacks."""
+    def _key_needed(self, result: RestoreResult) -> ConsoleError | None:
+        """Why the restored file's secrets cannot be opened (sealed under a key this machine
+        lacks), and what to do; None when they can."""
         if not result.manifest.data_key:
-            return ""
+            return None
         restored = open_database(result.target)
         try:
             data_key(restored, create=False)
         except ConsoleError as exc:
-            return str(exc)
+            return exc
         finally:
             restored.dispose()
-        return ""
+        return None
 
     @staticmethod
     def _missing_secrets(result: RestoreResult) -> tuple[str, ...]:
