@@ -172,5 +172,5 @@ def test_headless_service_without_credential_or_keyring_fails_safely(
         run = services.sync.history.last_run()
         assert run is not None and run.status == "failed"
         expected = "keyring" if credentials is None else "other users"
-        assert expected in run.message and "key import" in run.message
+        assert expected in run.message and "import it here" in run.message
         assert run.counts["added"] == 0
