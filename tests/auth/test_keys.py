@@ -66,7 +66,7 @@ def test_another_key_is_refused_and_says_what_to_do(data_file: Path) -> None:
     right = data_key(services.db)
     SecretStore(namespace).set(KEY_ENTRY, DataKey.generate().encoded())
     forget_cached_keys()
-    with pytest.raises(KeyMissingError, match="docs/keys-and-tokens.md") as info:
+    with pytest.raises(KeyMissingError, match=r"docs/keys-and-tokens\.md") as info:
         services.secrets.get("email.smtp-password")
     assert "mfa-console key import FILE" in info.value.for_command_line()
     with pytest.raises(ConsoleError, match="not the key of this data file"):
