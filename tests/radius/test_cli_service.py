@@ -7,9 +7,11 @@ import io
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +86,22 @@ def _service(data: Path, log: Path) -> subprocess.Popen[bytes]:
     )
 
 
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _wait_for(condition: Callable[[], bool], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.2)
+
+
 def _wait_listening(data: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> dict:  # type: ignore[type-arg]
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -113,6 +131,8 @@ def test_service_killed_and_restarted_while_a_client_sends(
         assert radclient(port, CAROL).code == "Access-Accept"
         os.kill(service.pid, signal.SIGKILL)
         service.wait()
+        # the server's own process follows the killed service: the port is free again
+        _wait_for(lambda: _port_free(port), log)
         # radclient retries while the service is down and gets its answer once it is back
         client = subprocess.Popen(
             ["radclient", "-t", "2", "-r", "10", f"127.0.0.1:{port}", "auth", SECRET],
@@ -127,6 +147,8 @@ def test_service_killed_and_restarted_while_a_client_sends(
         out = client.stdout.read()  # radclient gives up after 11 tries of 2 s
         client.wait(timeout=10)
         assert "Received Access-Accept" in out, log.read_text()
+        # (the killed service's server process may have answered in its last half second)
+        _wait_for(lambda: log.read_text().count("RADIUS server listening") == 2, log)
         os.kill(service.pid, signal.SIGTERM)
         assert service.wait(timeout=20) == 0
         assert "RADIUS server stopped." in log.read_text()

@@ -106,22 +106,23 @@ def backup_job(services: Services) -> Job:
 
 
 def radius_job(services: Services) -> Job:
-    """The RADIUS server: started, reloaded or stopped to match its settings at every tick.
+    """The RADIUS server, in a process of its own (``core.radius.process``) while RADIUS is
+    enabled; it starts, reloads or stops its listener to match the settings by itself."""
+    from mfa_console.core.radius.process import RadiusProcess, ThreadedServer
+    from mfa_console.core.sync.child_source import usable
 
-    It answers requests on its own threads, so a long sync or outbox run never stalls it."""
-    from mfa_console.core.radius.service import RadiusRunner
-    from mfa_console.core.radius.verification import ConsoleSecondFactor, QueuedAuthLog
+    if not usable():  # a frozen build: on threads of the service
+        server = ThreadedServer(services)
+        return Job("radius", lambda: True, lambda _progress: server.start(), server.close)
+    process = RadiusProcess(services.db.url)
 
-    auth_log = QueuedAuthLog(services.db)
-    factor = ConsoleSecondFactor(services.db, auth_log.record_entry)
-    runner = RadiusRunner(services.radius, factor, auth_log)
+    def run(_progress: CancelToken) -> None:
+        if services.radius.settings().enabled:
+            process.ensure()
+        else:
+            process.close()
 
-    def close() -> None:
-        runner.close()
-        factor.close()
-        auth_log.close()
-
-    return Job("radius", lambda: True, lambda _progress: runner.start_background(), close)
+    return Job("radius", lambda: True, run, process.close)
 
 
 def _log_retention_job(services: Services) -> Job:

@@ -1,0 +1,158 @@
+"""The RADIUS server in a process of its own, started, watched and stopped by the service.
+
+One Python process runs Python code on one core at a time. In the service's own process, a
+synchronization's work (planning and writing 100,000 users) and the server's requests took
+turns: during a large sync the server fell behind and VPN logins timed out. In a child process
+the server has its own interpreter: neither stalls the other (the data file's write lock is
+their only shared resource, and the server's claims share transactions, ``core.db.raw``).
+
+The child opens the data file as any second console process does (a PostgreSQL password from
+the keyring or ``.pgpass``; the data key from the keyring or the service's systemd credential),
+logs through the service's handlers (a queue), and stops when told, on SIGTERM / SIGINT (a
+systemd stop or Ctrl+C reaches every process of the service), or when the service is gone (its
+end of the pipe closes, even when the service was killed). A frozen build cannot spawn children
+(see ``core.sync.child_source.usable``): there the server runs on threads of the service.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import logging.handlers
+import multiprocessing
+import signal
+import threading
+from typing import TYPE_CHECKING, Any
+
+from mfa_console.core.sync.child_source import Channel
+
+if TYPE_CHECKING:
+    from mfa_console.core.services import Services
+
+log = logging.getLogger("mfa_console.radius")
+STOP_WAIT_S = 15.0
+
+
+class RadiusProcess:
+    """The parent's handle: ``ensure()`` at every tick (starts or restarts the child),
+    ``close()`` when the service stops."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._context = multiprocessing.get_context("spawn")
+        self._process: Any = None
+        self._control: Channel | None = None
+        self._logs: Any = None
+        self._listener: logging.handlers.QueueListener | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def ensure(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            return
+        if self._process is not None:
+            log.error(
+                "The RADIUS server's process ended unexpectedly (exit code %s); restarting it.",
+                self._process.exitcode,
+            )
+            self._cleanup()
+        self._start()
+
+    def close(self) -> None:
+        if self._process is None:
+            return
+        if self._control is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._control.send("stop")
+        self._process.join(STOP_WAIT_S)
+        if self._process.is_alive():
+            log.error("The RADIUS server's process did not stop in time; terminating it.")
+            self._process.terminate()
+            self._process.join(5)
+        self._cleanup()
+
+    def _start(self) -> None:
+        self._logs = self._context.Queue()
+        self._listener = logging.handlers.QueueListener(
+            self._logs, *logging.getLogger().handlers, respect_handler_level=True
+        )
+        self._listener.start()
+        child_end, self._control = self._context.Pipe(duplex=False)
+        self._process = self._context.Process(
+            target=serve,
+            args=(self.url, child_end, self._logs, logging.getLogger().getEffectiveLevel()),
+            name="mfa-console-radius",
+            daemon=True,
+        )
+        self._process.start()
+        child_end.close()
+
+    def _cleanup(self) -> None:
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
+        self._process = None
+
+
+class ThreadedServer:
+    """The server on threads of this process: the configuration watcher, the receiver, the
+    workers, the grouped claims and the batched authentication log."""
+
+    def __init__(self, services: Services) -> None:
+        from mfa_console.core.radius.service import RadiusRunner
+        from mfa_console.core.radius.verification import ConsoleSecondFactor, QueuedAuthLog
+
+        self.auth_log = QueuedAuthLog(services.db)
+        self.factor = ConsoleSecondFactor(services.db, self.auth_log.record_entry)
+        self.runner = RadiusRunner(services.radius, self.factor, self.auth_log)
+
+    def start(self) -> None:
+        self.runner.start_background()
+
+    def close(self) -> None:
+        self.runner.close()
+        self.factor.close()
+        self.auth_log.close()
+
+
+def serve(url: str, control: Channel, logs: Any, level: int) -> None:
+    """The child: run the RADIUS server until told to stop or the service is gone."""
+    root = logging.getLogger()
+    root.handlers[:] = [logging.handlers.QueueHandler(logs)]
+    root.setLevel(level)
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    from mfa_console.core.db import open_database
+    from mfa_console.core.services import Services
+
+    try:
+        services = Services(open_database(url, upgrade=False))
+    except Exception as exc:
+        log.error("The RADIUS server could not open the data file: %s", exc)
+        return
+    server = ThreadedServer(services)
+    server.start()
+    try:
+        while not stop.is_set():
+            if control.poll(0.2) and _stop_asked(control):
+                break
+    finally:
+        server.close()
+        services.db.dispose()
+
+
+def _stop_asked(control: Channel) -> bool:
+    try:
+        return control.recv() == "stop"
+    except EOFError:  # the service is gone
+        return True
