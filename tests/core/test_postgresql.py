@@ -69,8 +69,10 @@ def test_password_asked_once_then_kept_in_the_keyring(postgres: PostgresServer) 
     url = postgres.url(name, role=CONSOLE_ROLE)
     forget_password(url)
     try:
-        with pytest.raises(PasswordNeededError, match="--password-stdin"):
+        with pytest.raises(PasswordNeededError) as needed:
             open_database(url)
+        assert "--password-stdin" in needed.value.for_command_line()
+        assert "--" not in str(needed.value)  # the window's words name no option
         with pytest.raises(PasswordNeededError, match="refused the login"):
             open_database(url, password="wrong")
         assert stored_password(url) is None  # a refused password is not kept
