@@ -150,7 +150,7 @@ class Verifier:
         self.record = record
         self.settings_ttl = settings_ttl
         self.reads = RawStatements(db.engine)
-        self._writes = RawStatements(db.engine)
+        self._writes = RawStatements(db.engine, poll_lock=group_commit)
         self._grouped = GroupedWrites(self._writes, _CLAIM) if group_commit else None
         self._settings: tuple[float, AuthSettings, str] | None = None
         self._key: DataKey | None = None

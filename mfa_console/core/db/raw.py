@@ -42,8 +42,12 @@ class _Compiled:
 
 
 class RawStatements:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, poll_lock: bool = False) -> None:
+        """``poll_lock``: on SQLite, ask for the write lock every millisecond instead of
+        SQLite's own wait (which backs off to 100 ms sleeps): for a server's hot writer. The
+        connection then has its own busy timeout and never goes back to the pool."""
         self._engine = engine
+        self._poll_lock = poll_lock and engine.dialect.name != "postgresql"
         self._dialect = engine.dialect
         self._conn: Any = None
         self._lock = threading.Lock()
@@ -65,14 +69,14 @@ class RawStatements:
         the row count of each.
 
         The transaction takes the write lock first, as ``Database.write()`` does (BEGIN
-        IMMEDIATE on SQLite, the writers' advisory lock on PostgreSQL). On SQLite the lock is
-        asked for every millisecond (SQLite's own wait backs off to 100 ms sleeps): a writer
-        that waits behind another's transaction goes as soon as that one commits."""
+        IMMEDIATE on SQLite, the writers' advisory lock on PostgreSQL)."""
         with self._cursor() as cursor:
             if self.postgres:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", (postgres.WRITE_LOCK_KEY,))
-            else:
+            elif self._poll_lock:
                 _begin_immediate(cursor)
+            else:
+                cursor.execute("BEGIN IMMEDIATE")
             try:
                 counts = []
                 for one in params:
@@ -109,7 +113,7 @@ class RawStatements:
 
     def _open(self) -> Any:
         conn = self._engine.raw_connection()
-        if not self.postgres:
+        if self._poll_lock:
             conn.detach()  # its busy timeout is changed: it never goes back to the pool
             conn.cursor().execute("PRAGMA busy_timeout=0")  # _begin_immediate waits instead
         return conn
@@ -156,13 +160,13 @@ class GroupedWrites:
     ``run(params)`` blocks until its execution is committed and returns its row count. One
     thread writes whatever has queued meanwhile in a single transaction: while it waits for the
     write lock (a synchronization's batch holding it, say) the requests behind it queue and then
-    go in together, instead of each waiting for the lock in turn. On SQLite it leaves ``GAP``
-    seconds between its transactions: other writers wait with SQLite's own backoff (sleeps of up
-    to 100 ms) and would otherwise never find the lock free under a steady load.
+    go in together, instead of each waiting for the lock in turn. On SQLite, under a steady load,
+    it leaves ``GAP`` seconds between its transactions: other writers wait with SQLite's own
+    backoff (sleeps of up to 100 ms) and would otherwise seldom find the lock free.
     ``close()`` ends the thread.
     """
 
-    GAP = 0.003
+    GAP = 0.002
 
     def __init__(self, statements: RawStatements, statement: ClauseElement) -> None:
         self._statements = statements
@@ -194,8 +198,8 @@ class GroupedWrites:
                 self._commit(waiting)
             if batch[-1] is None:
                 return
-            if not self._statements.postgres:
-                time.sleep(self.GAP)
+            if not self._statements.postgres and not self._queue.empty():
+                time.sleep(self.GAP)  # under a steady load only
 
     def _commit(self, waiting: list[tuple[Mapping[str, Any], Future[int]]]) -> None:
         try:
