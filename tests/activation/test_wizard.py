@@ -27,7 +27,8 @@ def _assert_console_on_activation(window, qtbot) -> None:  # type: ignore[no-unt
     pane = window.pane("activation")
     qtbot.waitUntil(window.isVisible)
     assert window.current_pane_key == "activation"
-    assert pane.explanation.isVisible() and "Generate Activation Credentials" in pane.explanation.text()
+    assert pane.explanation.isVisible()
+    assert "Generate Activation Credentials" in pane.explanation.text()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is pane.email_edit)
 
 
