@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Debian packages as root, Python packages in .venv), then run
 # ruff, mypy, the import contracts (import-linter) and the whole test suite inside a private D-Bus
-# session with a real Secret Service keyring, in parallel workers (pytest-xdist). Extra arguments
-# go to pytest, e.g. scripts/test.sh -k users -x (or -n 0 for one process).
+# session with a real Secret Service keyring. Extra arguments go to pytest, e.g. scripts/test.sh -k users -x
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +21,4 @@ echo "== mypy (Linux, and what can be checked of Windows and macOS here)"
 echo "== import-linter"
 .venv/bin/lint-imports
 echo "== pytest"
-# One worker per CPU (two at least). The tests of the machine-wide Samba AD DC share one worker
-# (tests/conftest.py puts them in one xdist group), so its lock never makes another worker wait.
-workers=$(( $(nproc) > 2 ? $(nproc) : 2 ))
-exec dbus-run-session -- scripts/with-keyring.sh .venv/bin/python -m pytest \
-    -n "$workers" --dist loadgroup "$@"
+exec dbus-run-session -- scripts/with-keyring.sh .venv/bin/python -m pytest "$@"

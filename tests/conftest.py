@@ -84,15 +84,6 @@ def data_url(database_kind: str, data_file: Path, request: pytest.FixtureRequest
     return str(data_file)
 
 
-def pytest_itemcollected(item: pytest.Item) -> None:
-    """Under pytest-xdist (``--dist loadgroup``), every test of the Samba AD DC runs on one
-    worker: there is one DC per machine (ports 389/636), held for a worker's whole session.
-    (Marked as each test is collected: pytest-xdist reads the groups before a conftest's
-    ``pytest_collection_modifyitems`` runs.)"""
-    if "samba_ad" in getattr(item, "fixturenames", ()):
-        item.add_marker(pytest.mark.xdist_group("samba-ad"))
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests marked ``both_databases`` that use the data store run on SQLite and PostgreSQL.
 
