@@ -15,8 +15,9 @@ import pytest
 
 from mfa_console.app import Services
 from mfa_console.core.radius.config import RadiusClient
+from mfa_console.core.radius.process import ThreadedServer
 from mfa_console.core.radius.service import RadiusRunner
-from mfa_console.core.radius.verification import ConsoleSecondFactor, QueuedAuthLog
+from mfa_console.core.radius.verification import QueuedAuthLog
 from mfa_console.core.users.records import UserInput
 from tests.auth.conftest import totp_for
 from tests.services.fixtures import TestCAs
@@ -93,7 +94,7 @@ class RadiusEnv:
         self.acct_port = free_udp_port()
         self.runner: RadiusRunner | None = None
         self.auth_log: QueuedAuthLog | None = None
-        self.factor: ConsoleSecondFactor | None = None
+        self.server: ThreadedServer | None = None
         self.configure(
             enabled=True,
             auth_port=self.auth_port,
@@ -110,23 +111,17 @@ class RadiusEnv:
         self.services.radius.config.save_client(RadiusClient(address, "VPN", **flags), secret)
 
     def start(self) -> RadiusEnv:
-        if self.runner is None:
-            self.auth_log = QueuedAuthLog(self.services.db)
-            self.factor = ConsoleSecondFactor(self.services.db, record=self.auth_log.record_entry)
-            self.runner = RadiusRunner(self.services.radius, self.factor, self.auth_log)
+        if self.server is None:
+            self.server = ThreadedServer(self.services)  # as the service's RADIUS process runs
+            self.runner, self.auth_log = self.server.runner, self.server.auth_log
+        assert self.runner is not None
         self.runner.tick()
         return self
 
     def stop(self) -> None:
-        if self.runner is not None:
-            self.runner.close()
-            self.runner = None
-        if self.factor is not None:
-            self.factor.close()
-            self.factor = None
-        if self.auth_log is not None:
-            self.auth_log.close()
-            self.auth_log = None
+        if self.server is not None:
+            self.server.close()
+            self.server = self.runner = self.auth_log = None
 
     def send(self, pairs: str, **options: object) -> Reply:
         return radclient(self.auth_port, pairs, **options)  # type: ignore[arg-type]

@@ -31,8 +31,7 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from mfa_console.core.db import postgres
-
-BUSY_TIMEOUT_S = 5.0  # as the engine's connections (engine.BUSY_TIMEOUT_MS)
+from mfa_console.core.db.engine import BUSY_TIMEOUT_MS
 
 
 @dataclass(frozen=True)
@@ -47,13 +46,13 @@ class RawStatements:
         SQLite's own wait (which backs off to 100 ms sleeps): for a server's hot writer. The
         connection then has its own busy timeout and never goes back to the pool."""
         self._engine = engine
-        self._poll_lock = poll_lock and engine.dialect.name != "postgresql"
+        self.postgres = engine.dialect.name == "postgresql"
+        self._poll_lock = poll_lock and not self.postgres
         self._dialect = engine.dialect
         self._conn: Any = None
         self._lock = threading.Lock()
         # By the statement's id; the statement is kept too, so that its id is never reused.
         self._compiled: dict[int, tuple[ClauseElement, _Compiled]] = {}
-        self.postgres = engine.dialect.name == "postgresql"
 
     def rows(self, statement: ClauseElement, params: Mapping[str, Any]) -> list[Sequence[Any]]:
         """The rows of a SELECT (outside any transaction of ours)."""
@@ -142,7 +141,7 @@ class RawStatements:
 
 
 def _begin_immediate(cursor: Any) -> None:
-    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000  # as the engine's own connections
     while True:
         try:
             cursor.execute("BEGIN IMMEDIATE")
