@@ -146,14 +146,29 @@ def packets(count: int, rate: float, secret: str, lead: float, with_code: bool) 
     return bytes(out)
 
 
-def load(loader: Path, port: int, data: bytes, work: Path) -> dict[str, float]:
+def load(loader: Path, port: int, data: bytes, work: Path, trace: Path | None = None) -> dict:
     file = work / f"load-{port}.bin"
     file.write_bytes(data)
     run = subprocess.run(
-        [str(loader), "127.0.0.1", str(port), str(file), "5000"],
+        [str(loader), "127.0.0.1", str(port), str(file), "5000", *([str(trace)] if trace else [])],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     return json.loads(run.stdout)  # type: ignore[no-any-return]
+
+
+def slow_moments(trace: Path, over_ms: float = 50.0) -> str:
+    """The seconds of the run where requests took longer than ``over_ms``, worst first."""
+    per_second: dict[int, list[float]] = {}
+    for row in trace.read_text().splitlines():
+        at, ms, _code = row.split()
+        per_second.setdefault(int(float(at)), []).append(float(ms))
+    slow = sorted(
+        ((sum(1 for ms in times if ms < 0 or ms > over_ms), second, max(times))
+         for second, times in per_second.items()),
+        reverse=True,
+    )  # fmt: skip
+    worst_seconds = [f"s{second}: {n} slow, max {ms:.0f} ms" for n, second, ms in slow[:8] if n]
+    return ", ".join(worst_seconds)
 
 
 def start_service(path: Path, log: Path) -> subprocess.Popen[bytes]:
@@ -250,6 +265,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--sync-users", type=int, default=100_000)
     parser.add_argument("--only", nargs="*", default=["none", "sync", "ldap", "freeradius"])
+    parser.add_argument("--trace", action="store_true", help="show the slowest seconds of each run")
     args = parser.parse_args()
     count = int(args.rate * args.seconds)
     if count > args.users:
@@ -302,12 +318,16 @@ def main() -> int:
             service = start_service(path, work / f"{scenario}.log")
             try:
                 data = packets(count, args.rate, SECRET, 0.5, with_code=True)
-                result = load(loader, port, data, work)
+                trace = work / f"{scenario}.trace" if args.trace else None
+                result = load(loader, port, data, work, trace)
             finally:
                 stop(service)
             name = {"none": "target None", "sync": "target None during a 100k sync",
                     "ldap": "target LDAP bind (slapd, StartTLS)"}[scenario]  # fmt: skip
             results.append(line(name, result))
+            if trace is not None:
+                slowest = slow_moments(trace) or "none over 50 ms"
+                results[-1] += "\n    slowest seconds: " + slowest
             if scenario == "sync":
                 results[-1] += "\n    sync runs during the load: " + "; ".join(sync_runs(path))
             print(results[-1], flush=True)

@@ -30,8 +30,8 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 5) {
-        fprintf(stderr, "usage: radload HOST PORT FILE TIMEOUT_MS\n");
+    if (argc != 5 && argc != 6) {
+        fprintf(stderr, "usage: radload HOST PORT FILE TIMEOUT_MS [TRACE_FILE]\n");
         return 2;
     }
     FILE *in = fopen(argv[3], "rb");
@@ -109,6 +109,12 @@ int main(int argc, char **argv) {
         else if (code[i] == 0) { timeouts++; continue; }
         else other++;
         sorted[k++] = rtt[i];
+    }
+    if (argc > 5) { /* optional trace: one line per request, send offset (s) and time (ms) */
+        FILE *trace = fopen(argv[5], "w");
+        for (size_t i = 0; trace && i < n; i++)
+            fprintf(trace, "%.4f %.2f %d\n", (sent[i] - start) / 1e6, code[i] ? rtt[i] : -1.0, code[i]);
+        if (trace) fclose(trace);
     }
     qsort(sorted, k, sizeof *sorted, cmp_double);
 #define PCT(p) (k ? sorted[(size_t)((k - 1) * (p))] : 0.0)

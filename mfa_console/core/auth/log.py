@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -93,7 +93,29 @@ def add_entry(
     settings: AuthSettings | None = None,
 ) -> None:
     """Add ``entry`` in the caller's transaction (fills names from ``user`` or the users table)."""
+    add_entries(session, [entry], settings, user)
+
+
+def add_entries(
+    session: Session | Connection,
+    entries: Sequence[AuthLogEntry],
+    settings: AuthSettings | None = None,
+    user: _Named | None = None,
+) -> None:
+    """Add ``entries`` in one statement of the caller's transaction (a batch writer's rows)."""
     settings = settings or load_in(session, AuthSettings)
+    rows = [_row(session, entry, user, settings) for entry in entries]
+    conn = session.connection() if isinstance(session, Session) else session
+    if rows:
+        conn.execute(_INSERT, rows)  # Core, not the ORM's bulk insert: every request has a row
+
+
+def _row(
+    session: Session | Connection,
+    entry: AuthLogEntry,
+    user: _Named | None,
+    settings: AuthSettings,
+) -> dict[str, Any]:
     if user is None and (entry.first_name is None or entry.email is None):
         user = session.execute(
             select(UserRow.first_name, UserRow.last_name, UserRow.email).where(
@@ -109,15 +131,14 @@ def add_entry(
         first = last = ""
     if not settings.log_email:
         email = ""
-    conn = session.connection() if isinstance(session, Session) else session
-    conn.execute(_INSERT, {  # Core, not the ORM's bulk insert: this runs for every request
+    return {
         "id": entry.id or uuid7(), "at": entry.at or utcnow(), "username": entry.username,
         "username_key": entry.username.lower(), "first_name": first or "",
         "last_name": last or "", "email": email or "", "method": entry.method,
         "mode": entry.mode, "result": entry.result, "reason": entry.reason,
         "server_name": entry.server_name, "server_ip": entry.server_ip,
         "client_ip": entry.client_ip, "application": entry.application,
-    })  # fmt: skip
+    }  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -155,6 +155,15 @@ class Verifier:
         self._settings: tuple[float, AuthSettings, str] | None = None
         self._key: DataKey | None = None
 
+    def warm(self) -> None:
+        """Do now what the first verification would otherwise do: read the settings, open the
+        data key (a keyring call), open the connections and compile the statements."""
+        with translate_errors(self.db):
+            self._policy()
+            self._data_key()
+            self.reads.prepare(_QUERY, _LAST_STEP)
+            self._writes.prepare(_CLAIM)
+
     def close(self) -> None:
         self.reads.close()
         if self._grouped is not None:

@@ -54,6 +54,12 @@ class RawStatements:
         # By the statement's id; the statement is kept too, so that its id is never reused.
         self._compiled: dict[int, tuple[ClauseElement, _Compiled]] = {}
 
+    def prepare(self, *statements: ClauseElement) -> None:
+        """Open the connection and compile ``statements`` now, before the first request."""
+        with self._cursor():
+            for statement in statements:
+                self._compile(statement)
+
     def rows(self, statement: ClauseElement, params: Mapping[str, Any]) -> list[Sequence[Any]]:
         """The rows of a SELECT (outside any transaction of ours)."""
         with self._cursor() as cursor:

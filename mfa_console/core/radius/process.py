@@ -17,6 +17,7 @@ end of the pipe closes, even when the service was killed). A frozen build cannot
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import logging.handlers
 import multiprocessing
@@ -112,6 +113,7 @@ class ThreadedServer:
         self.runner = RadiusRunner(services.radius, self.factor, self.auth_log)
 
     def start(self) -> None:
+        self.factor.warm()
         self.runner.start_background()
 
     def close(self) -> None:
@@ -142,6 +144,7 @@ def serve(url: str, control: Channel, logs: Any, level: int) -> None:
         return
     server = ThreadedServer(services)
     server.start()
+    _settle_collector()
     try:
         while not stop.is_set():
             if control.poll(0.2) and _stop_asked(control):
@@ -149,6 +152,14 @@ def serve(url: str, control: Channel, logs: Any, level: int) -> None:
     finally:
         server.close()
         services.db.dispose()
+
+
+def _settle_collector() -> None:
+    """Move what start-up created (mappers, metadata, the RADIUS dictionary, ...) out of the
+    cyclic garbage collector's reach: a full collection over it took about 100 ms, a pause
+    every request waiting at that moment shared (the 99th percentile at 500 requests/s)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _stop_asked(control: Channel) -> bool:

@@ -20,8 +20,7 @@ from dataclasses import replace
 
 from sqlalchemy import Select, String, bindparam, select
 
-from mfa_console.core.auth.log import AuthLogEntry, add_entry, uuid7
-from mfa_console.core.auth.settings import AuthSettings, load_in
+from mfa_console.core.auth.log import AuthLogEntry, add_entries, uuid7
 from mfa_console.core.auth.verify import AuthRequest, Verifier
 from mfa_console.core.db import Database
 from mfa_console.core.db.base import utcnow
@@ -71,6 +70,16 @@ class ConsoleSecondFactor:
             if row is not None:
                 return ConsoleUser(row[0], bool(row[2]), row[3])
         return None
+
+    def warm(self) -> None:
+        """Get ready before the first request (see ``Verifier.warm``); a failure is logged,
+        and each request then reports it."""
+        try:
+            self.verifier.warm()
+            with translate_errors(self.verifier.db):
+                self.verifier.reads.prepare(*(_find_users(n) for n in (1, 2)))
+        except ConsoleError as exc:
+            log.warning("The RADIUS server could not prepare its verifications: %s", exc)
 
     def close(self) -> None:
         self.verifier.close()
@@ -146,9 +155,7 @@ class QueuedAuthLog:
     def _write(self, entries: list[AuthLogEntry]) -> None:
         try:
             with self.db.write() as session:
-                settings = load_in(session, AuthSettings)
-                for entry in entries:
-                    add_entry(session, entry, settings=settings)
+                add_entries(session, entries)
         except ConsoleError as exc:
             log.error("%d authentication log entries not written: %s", len(entries), exc)
 

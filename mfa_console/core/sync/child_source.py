@@ -21,6 +21,7 @@ from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from mfa_console.core.errors import ConsoleError
+from mfa_console.core.priority import lower_process_priority
 from mfa_console.core.progress import Progress, check_cancel
 from mfa_console.core.sync.source import LiveSource, open_live_source
 
@@ -87,6 +88,7 @@ def child_main(
     requests: Channel, out: Channel, settings: DirectorySettings, password: str | None
 ) -> None:
     """Serve the requests read from ``requests`` until told to close (in the child process)."""
+    lower_process_priority()  # decoding a directory is background work (core.priority)
     try:
         with open_live_source(settings, password) as source:
             out.send(("ready",))
