@@ -1,5 +1,5 @@
 """Background work yields the CPUs to logins: a process that lowers its priority runs at the
-background nice value (the directory reader's, tests/sync/test_ldap_sync.py)."""
+background nice value (the directory reader's: tests/sync/test_reader_priority.py)."""
 
 from __future__ import annotations
 

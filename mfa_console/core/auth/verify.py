@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from mfa_console.core.auth import lockout
-from mfa_console.core.auth.log import AuthLogEntry, add_entry
+from mfa_console.core.auth.log import AuthLogEntry, add_entry, uuid7
 from mfa_console.core.auth.models import AuthUserStateRow, OathTokenRow, OathTokenStateRow
 from mfa_console.core.auth.results import COUNTED, ResultCode, VerifyResult
 from mfa_console.core.auth.settings import AuthSettings, load_in
@@ -341,10 +341,12 @@ def _timestamp(value: datetime | str | None) -> datetime | None:
 
 
 def _named(entry: AuthLogEntry, facts: _Facts) -> AuthLogEntry:
-    """The entry with the user's names filled in, so that a batch writer need not look them up."""
+    """The entry with the user's names filled in, so that a batch writer need not look them up,
+    and its id (a batch writer keeps the moment's time and id)."""
     user = facts.user
     return replace(
         entry,
+        id=uuid7(),
         first_name=user.first_name if user else "",
         last_name=user.last_name if user else "",
         email=user.email if user else "",

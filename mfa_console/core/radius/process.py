@@ -23,8 +23,10 @@ import logging.handlers
 import multiprocessing
 import signal
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from mfa_console.core.radius.state import Activity
 from mfa_console.core.sync.child_source import Channel
 
 if TYPE_CHECKING:
@@ -41,6 +43,8 @@ class RadiusProcess:
     def __init__(self, url: str) -> None:
         self.url = url
         self._context = multiprocessing.get_context("spawn")
+        # When the child last counted a request (shared memory; see state.pause_while_answering).
+        self.activity: Activity = self._context.Value("d", 0.0, lock=False)
         self._process: Any = None
         self._control: Channel | None = None
         self._logs: Any = None
@@ -83,12 +87,16 @@ class RadiusProcess:
         child_end, self._control = self._context.Pipe(duplex=False)
         self._process = self._context.Process(
             target=serve,
-            args=(self.url, child_end, self._logs, logging.getLogger().getEffectiveLevel()),
+            args=(self.url, child_end, self._logs, self._level(), self.activity),
             name="mfa-console-radius",
             daemon=True,
         )
         self._process.start()
         child_end.close()
+
+    @staticmethod
+    def _level() -> int:
+        return logging.getLogger().getEffectiveLevel()
 
     def _cleanup(self) -> None:
         if self._control is not None:
@@ -100,17 +108,56 @@ class RadiusProcess:
         self._process = None
 
 
+class RadiusSupervisor:
+    """Keeps the child in line with the settings from a thread of its own, every ``interval``
+    seconds: started while RADIUS is enabled, restarted if it dies, stopped when disabled. The
+    service's loop runs its jobs one after another, so a long synchronization there would
+    otherwise delay a restart (logins failing meanwhile)."""
+
+    def __init__(
+        self, process: RadiusProcess, enabled: Callable[[], bool], interval: float
+    ) -> None:
+        self.process = process
+        self._enabled = enabled
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start watching (once; later calls do nothing)."""
+        if self._thread is None and not self._stop.is_set():
+            self._thread = threading.Thread(target=self._watch, name="radius-watch", daemon=True)
+            self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        self.process.close()
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            try:
+                if self._enabled():
+                    self.process.ensure()
+                else:
+                    self.process.close()
+            except Exception:  # the data file unreadable for a moment, say: the next check
+                log.exception("RADIUS server's process not checked; trying again shortly.")
+            self._stop.wait(self._interval)
+
+
 class ThreadedServer:
     """The server on threads of this process: the configuration watcher, the receiver, the
     workers, the grouped claims and the batched authentication log."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, activity: Activity | None = None) -> None:
         from mfa_console.core.radius.service import RadiusRunner
         from mfa_console.core.radius.verification import ConsoleSecondFactor, QueuedAuthLog
 
         self.auth_log = QueuedAuthLog(services.db)
         self.factor = ConsoleSecondFactor(services.db, self.auth_log.record_entry)
-        self.runner = RadiusRunner(services.radius, self.factor, self.auth_log)
+        self.runner = RadiusRunner(services.radius, self.factor, self.auth_log, activity=activity)
 
     def start(self) -> None:
         self.factor.warm()
@@ -122,7 +169,7 @@ class ThreadedServer:
         self.auth_log.close()
 
 
-def serve(url: str, control: Channel, logs: Any, level: int) -> None:
+def serve(url: str, control: Channel, logs: Any, level: int, activity: Activity) -> None:
     """The child: run the RADIUS server until told to stop or the service is gone."""
     root = logging.getLogger()
     root.handlers[:] = [logging.handlers.QueueHandler(logs)]
@@ -142,7 +189,7 @@ def serve(url: str, control: Channel, logs: Any, level: int) -> None:
     except Exception as exc:
         log.error("The RADIUS server could not open the data file: %s", exc)
         return
-    server = ThreadedServer(services)
+    server = ThreadedServer(services, activity)
     server.start()
     _settle_collector()
     try:

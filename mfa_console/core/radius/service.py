@@ -32,7 +32,7 @@ from mfa_console.core.radius.protocols import AuthLog, SecondFactor
 from mfa_console.core.radius.runtime import Client, ClientTable, Runtime
 from mfa_console.core.radius.server import RadiusServer
 from mfa_console.core.radius.settings import RadiusSettings
-from mfa_console.core.radius.state import Challenges, Counts
+from mfa_console.core.radius.state import Activity, Challenges, Counts
 from mfa_console.core.radius.targets import LdapTarget, NoTarget, Target, UpstreamTarget
 from mfa_console.core.resolution import OathPrompt, UsernameResolution
 from mfa_console.core.secrets import SecretStore
@@ -189,6 +189,7 @@ class RadiusRunner:
         auth_log: AuthLog,
         *,
         workers: int = 32,
+        activity: Activity | None = None,
     ) -> None:
         self.service = service
         self.factor = second_factor
@@ -196,7 +197,7 @@ class RadiusRunner:
         self.workers = workers
         self.server: RadiusServer | None = None
         self.challenges = Challenges()
-        self.counts = Counts()
+        self.counts = Counts(activity)
         self.unknown = UnknownClientDrops()
         self._generation = -1
         self._bound: tuple[object, ...] = ()

@@ -119,7 +119,8 @@ class QueuedAuthLog:
 
     def record_entry(self, entry: AuthLogEntry) -> None:
         """Queue ``entry``; its time and id are those of now, not of the batch's write."""
-        entry = replace(entry, at=entry.at or utcnow(), id=entry.id or uuid7())
+        if entry.at is None or entry.id is None:
+            entry = replace(entry, at=entry.at or utcnow(), id=entry.id or uuid7())
         try:
             self._queue.put_nowait(entry)
         except queue.Full:

@@ -105,24 +105,27 @@ def backup_job(services: Services) -> Job:
     return Job("backup", lambda: True, run)
 
 
+RADIUS_WATCH_S = 1.0  # how often the RADIUS server's process is checked (restarted if it died)
+
+
 def radius_job(services: Services) -> Job:
     """The RADIUS server, in a process of its own (``core.radius.process``) while RADIUS is
-    enabled; it starts, reloads or stops its listener to match the settings by itself."""
-    from mfa_console.core.radius.process import RadiusProcess, ThreadedServer
+    enabled, watched from a thread of its own; it starts, reloads or stops its listener to match
+    the settings by itself. While it answers logins, the service's synchronizations pause
+    between batches (``core.radius.state.pause_while_answering``)."""
+    from mfa_console.core.radius.process import RadiusProcess, RadiusSupervisor, ThreadedServer
+    from mfa_console.core.radius.state import LocalActivity, pause_while_answering
     from mfa_console.core.sync.child_source import usable
 
     if not usable():  # a frozen build: on threads of the service
-        server = ThreadedServer(services)
+        activity = LocalActivity()
+        services.sync.engine.pause_after_batch = pause_while_answering(activity)
+        server = ThreadedServer(services, activity)
         return Job("radius", lambda: True, lambda _progress: server.start(), server.close)
     process = RadiusProcess(services.db.url)
-
-    def run(_progress: CancelToken) -> None:
-        if services.radius.settings().enabled:
-            process.ensure()
-        else:
-            process.close()
-
-    return Job("radius", lambda: True, run, process.close)
+    services.sync.engine.pause_after_batch = pause_while_answering(process.activity)
+    watch = RadiusSupervisor(process, lambda: services.radius.settings().enabled, RADIUS_WATCH_S)
+    return Job("radius", lambda: True, lambda _progress: watch.start(), watch.close)
 
 
 def _log_retention_job(services: Services) -> Job:

@@ -89,6 +89,9 @@ class SyncEngine:
         self.notify: AdminNotice = notify or no_notice
         self.batch_size = batch_size
         self.parallel_read = True
+        # After each written batch: how long to pause, given how long the batch took. The
+        # service pauses while its RADIUS server answers logins (``core.radius.process``).
+        self.pause_after_batch: Callable[[float], float] = lambda _seconds: 0.0
 
     def run(
         self,
@@ -126,7 +129,7 @@ class _Run:
         self.counts = Counts()
         self.seen: set[str] = set()
         self.destructive: list[Destructive] = []
-        self.renewed = time.monotonic()
+        self.renewed = self.batch_began = time.monotonic()
         self.fingerprints: dict[int | None, str] = {}
         self.stored: dict[int, tuple[int, str]] = {}  # the current buffer's stale users
 
@@ -274,9 +277,17 @@ class _Run:
     def _flush(self, writer: RunWriter) -> None:
         check_cancel(self.progress)
         writer.flush()
+        self._pause()
         self._keep_lease(force=True)
         verb = "Compared" if self.dry_run else "Synchronized"
         self.progress.report(len(self.seen), None, f"{verb} {plural(len(self.seen), 'user')}")
+
+    def _pause(self) -> None:
+        """Leave the CPUs and the write lock to others for a while, if the engine is asked to."""
+        pause = min(self.engine.pause_after_batch(time.monotonic() - self.batch_began), 1.0)
+        if pause > 0:
+            time.sleep(pause)
+        self.batch_began = time.monotonic()
 
     def _keep_lease(self, force: bool = False) -> None:
         """Renew the lease after each batch, or every third of its lifetime while only reading."""
