@@ -7,10 +7,12 @@ import os
 import signal
 import time
 
-from mfa_console.app import Services
+from mfa_console.app import Services, open_services
+from mfa_console.core.db.pgpass import forget_password
 from mfa_console.core.radius.process import RadiusProcess, RadiusSupervisor
 from mfa_console.core.radius.state import pause_while_answering
 from tests.radius.conftest import RadiusEnv
+from tests.services.postgres import CONSOLE_PASSWORD, CONSOLE_ROLE, PostgresServer
 
 REQUEST = "User-Name=nobody,User-Password=pw123456,Message-Authenticator=0x00"
 
@@ -56,3 +58,24 @@ def test_the_supervisor_restarts_a_killed_server_and_stops_it_when_disabled(
         assert watch.process.pid is None
     finally:
         watch.close()
+
+
+def test_the_postgresql_password_given_to_the_service_reaches_the_server_process(
+    postgres: PostgresServer,
+) -> None:
+    """``service --password-stdin`` on a server whose keyring cannot keep the password."""
+    name = postgres.new_database(empty=True, owner=CONSOLE_ROLE)
+    url = postgres.url(name, role=CONSOLE_ROLE)
+    services = open_services(url, password=CONSOLE_PASSWORD)
+    forget_password(url)  # only the service has it now
+    process = RadiusProcess(url, services.db.password)
+    try:
+        radius = RadiusEnv(services)
+        radius.add_client(append_code=True)
+        process.ensure()
+        assert radius.send(REQUEST, retries=10, timeout=1).code
+        assert process.activity.value > 0
+    finally:
+        process.close()
+        services.close()
+        postgres.drop(name)

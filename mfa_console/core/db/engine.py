@@ -77,6 +77,9 @@ class Database:
     timeouts: postgres.Timeouts | None = None  # PostgreSQL only
     # What could not be made private when the file was opened (Status shows it).
     permission_problems: list[str] = field(default_factory=list)
+    # PostgreSQL: the password given when it was opened (None: the keyring's or .pgpass). The
+    # service hands it to its RADIUS server's process through a pipe; never shown (no repr).
+    password: str | None = field(default=None, repr=False)
 
     @property
     def path(self) -> Path | None:
@@ -256,7 +259,7 @@ def connect_postgres(data: str, password: str | None = None) -> Database:
     if password is None:
         password = pgpass.stored_password(url)
     engine, timeouts = postgres.create_pg_engine(url, password)
-    return Database(url, engine, timeouts=timeouts)
+    return Database(url, engine, timeouts=timeouts, password=password)
 
 
 def _remember(url: str, given: str | None) -> None:

@@ -6,9 +6,10 @@ turns: during a large sync the server fell behind and VPN logins timed out. In a
 the server has its own interpreter: neither stalls the other (the data file's write lock is
 their only shared resource, and the server's claims share transactions, ``core.db.raw``).
 
-The child opens the data file as any second console process does (a PostgreSQL password from
-the keyring or ``.pgpass``; the data key from the keyring or the service's systemd credential),
-logs through the service's handlers (a queue), and stops when told, on SIGTERM / SIGINT (a
+The child opens the data file as any second console process does (the data key from the
+keyring or the service's systemd credential), with the service's PostgreSQL password sent
+through its pipe (so ``service --password-stdin`` works on a server without a keyring), logs
+through the service's handlers (a queue), and stops when told, on SIGTERM / SIGINT (a
 systemd stop or Ctrl+C reaches every process of the service), or when the service is gone (its
 end of the pipe closes, even when the service was killed). A frozen build cannot spawn children
 (see ``core.sync.child_source.usable``): there the server runs on threads of the service.
@@ -40,8 +41,11 @@ class RadiusProcess:
     """The parent's handle: ``ensure()`` at every tick (starts or restarts the child),
     ``close()`` when the service stops."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, password: str | None = None) -> None:
+        """``password``: PostgreSQL's, sent to the child through its pipe (never its command
+        line or environment), as the directory reader gets the bind password."""
         self.url = url
+        self._password = password
         self._context = multiprocessing.get_context("spawn")
         # When the child last counted a request (shared memory; see state.pause_while_answering).
         self.activity: Activity = self._context.Value("d", 0.0, lock=False)
@@ -93,6 +97,7 @@ class RadiusProcess:
         )
         self._process.start()
         child_end.close()
+        self._control.send(("password", self._password))
 
     @staticmethod
     def _level() -> int:
@@ -185,7 +190,11 @@ def serve(url: str, control: Channel, logs: Any, level: int, activity: Activity)
     from mfa_console.core.services import Services
 
     try:
-        services = Services(open_database(url, upgrade=False))
+        _kind, password = control.recv()  # the parent sends it first
+    except EOFError:  # the service is already gone
+        return
+    try:
+        services = Services(open_database(url, upgrade=False, password=password))
     except Exception as exc:
         log.error("The RADIUS server could not open the data file: %s", exc)
         return

@@ -122,7 +122,7 @@ def radius_job(services: Services) -> Job:
         services.sync.engine.pause_after_batch = pause_while_answering(activity)
         server = ThreadedServer(services, activity)
         return Job("radius", lambda: True, lambda _progress: server.start(), server.close)
-    process = RadiusProcess(services.db.url)
+    process = RadiusProcess(services.db.url, services.db.password)
     services.sync.engine.pause_after_batch = pause_while_answering(process.activity)
     watch = RadiusSupervisor(process, lambda: services.radius.settings().enabled, RADIUS_WATCH_S)
     return Job("radius", lambda: True, lambda _progress: watch.start(), watch.close)
