@@ -1,6 +1,7 @@
-"""Floods from addresses that are not clients: every request dropped and counted, but the logs
-get the first drop and then one summary a minute per address (real radclient and pyrad packets
-sent from a second loopback address)."""
+"""Floods of dropped requests (from addresses that are not clients, or from a client with the
+wrong shared secret): every request counted, but the logs get the first drop and then one
+summary a minute per address and reason (real radclient and pyrad packets; the strangers send
+from a second loopback address)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from mfa_console.core.auth.models import AuthLogRow
 from mfa_console.core.radius import drops
-from mfa_console.core.radius.drops import UnknownClientDrops
+from mfa_console.core.radius.drops import Drops
 from tests.radius.conftest import SECRET, RadiusEnv
 from tests.radius.pyradclient import access_request, ask
 
@@ -52,11 +53,11 @@ def _radclient(port: int, source: str) -> None:
     assert f"from {source}:" in done.stdout and "No reply" in done.stderr + done.stdout, done
 
 
-def _pyrad_flood(port: int, source: str, count: int) -> None:
+def _pyrad_flood(port: int, source: str, count: int, secret: str = SECRET) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.bind((source, 0))
         for _ in range(count):
-            request = access_request(SECRET, "mallory", "x")
+            request = access_request(secret, "mallory", "x")
             sock.sendto(request.RequestPacket(), ("127.0.0.1", port))
 
 
@@ -73,7 +74,7 @@ def test_a_flood_from_an_unknown_address_writes_two_log_rows(
     radius.add_client("127.0.0.1")
     radius.start()
     assert radius.runner is not None
-    clock = radius.runner.unknown.clock = Clock()
+    clock = radius.runner.drops.clock = Clock()
 
     _radclient(radius.auth_port, STRANGER)
     for size in (CHUNK, CHUNK, CHUNK, CHUNK - 1):
@@ -100,9 +101,28 @@ def test_a_flood_from_an_unknown_address_writes_two_log_rows(
     assert logged[1] == f"RADIUS: 199 more requests from {STRANGER} dropped in the last minute."
 
 
+def test_a_client_flooding_with_the_wrong_secret_writes_two_log_rows(radius: RadiusEnv) -> None:
+    radius.add_client("127.0.0.1")
+    radius.start()
+    assert radius.runner is not None
+    clock = radius.runner.drops.clock = Clock()
+    why = "wrong shared secret (the Message-Authenticator does not match)"
+
+    for _ in range(3):
+        _pyrad_flood(radius.auth_port, "127.0.0.1", CHUNK, secret="not-the-secret")
+        _barrier(radius)
+    assert radius.runner.counts.last_hour()["dropped"] == 3 * CHUNK
+    assert _dropped_rows(radius) == [("127.0.0.1", why)]
+
+    clock.now += 61
+    radius.start()  # a tick: the summary
+    summary = f"{3 * CHUNK - 1} more requests from 127.0.0.1 dropped in the last minute: {why}"
+    assert _dropped_rows(radius)[1:] == [("127.0.0.1", summary)]
+
+
 def test_rate_limit_per_address_and_bounded() -> None:
     clock = Clock()
-    limiter = UnknownClientDrops(clock)
+    limiter = Drops(clock)
     assert limiter.note("10.0.0.1") == drops.FIRST_REASON
     assert limiter.note("10.0.0.1") is None
     clock.now += 30
@@ -121,3 +141,15 @@ def test_rate_limit_per_address_and_bounded() -> None:
     assert (drops.OTHERS, "2 more requests from other addresses dropped in the last minute") in (
         limiter.due(everything=True)
     )
+
+
+def test_each_reason_of_a_source_has_its_own_summary() -> None:
+    clock = Clock()
+    limiter = Drops(clock)
+    assert limiter.note("10.0.0.1", "malformed packet") == "malformed packet"
+    assert limiter.note("10.0.0.1", "malformed packet") is None
+    assert limiter.note("10.0.0.1") == drops.FIRST_REASON  # another reason: logged in full
+    clock.now += 61
+    assert sorted(limiter.due()) == [
+        ("10.0.0.1", "1 more request from 10.0.0.1 dropped in the last minute: malformed packet")
+    ]

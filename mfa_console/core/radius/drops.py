@@ -1,9 +1,11 @@
-"""Requests from addresses that are not clients: logged without letting a flood fill the logs.
+"""Dropped requests (from addresses that are not clients, with a wrong shared secret, malformed):
+logged without letting a flood fill the logs.
 
-A source's first drop is logged in full. Later drops from it are only counted, and summarised at
-most once a minute ("N more requests from ADDRESS dropped in the last minute"); the runner asks
-for the summaries whose minute is over on its ticks, so the last ones of a flood are written too.
-A source quiet for a minute is forgotten: its next drop is logged in full again. The number of
+A source's first drop for a reason is logged in full. Later drops from it for that reason are
+only counted, and summarised at most once a minute ("N more requests from ADDRESS dropped in the
+last minute", followed by the reason unless the address is no client); the runner asks for the
+summaries whose minute is over on its ticks, so the last ones of a flood are written too. A
+source quiet for a minute is forgotten: its next drop is logged in full again. The number of
 sources remembered is bounded; beyond it, drops from new sources share one summary.
 """
 
@@ -28,28 +30,33 @@ class _Source:
     more: int = 0  # drops counted since then, not logged yet
 
 
-class UnknownClientDrops:
-    """What to log for drops from unknown sources; thread-safe, no I/O of its own."""
+_Key = tuple[str, str]  # (source, reason)
+
+
+class Drops:
+    """What to log for dropped requests; thread-safe, no I/O of its own."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
-        self._sources: dict[str, _Source] = {}
+        self._sources: dict[_Key, _Source] = {}
         self._lock = threading.Lock()
 
-    def note(self, source: str) -> str | None:
-        """One drop from ``source``: the reason to log now, or None when it is only counted."""
+    def note(self, source: str, why: str = FIRST_REASON) -> str | None:
+        """One drop from ``source`` for ``why``: the reason to log now (``why`` itself the first
+        time, then a summary), or None when it is only counted."""
         now = self.clock()
+        key = (source, why)
         with self._lock:
-            entry = self._sources.get(source)
+            entry = self._sources.get(key)
             if entry is None and len(self._sources) >= MAX_SOURCES:
                 self._forget_quiet(now)
                 if len(self._sources) >= MAX_SOURCES:
-                    others = self._sources.setdefault(OTHERS, _Source(now))
-                    return _count(OTHERS, others, now)
+                    others = self._sources.setdefault((OTHERS, FIRST_REASON), _Source(now))
+                    return _count((OTHERS, FIRST_REASON), others, now)
             if entry is None or (entry.more == 0 and now - entry.since >= WINDOW_SECONDS):
-                self._sources[source] = _Source(now)
-                return FIRST_REASON
-            return _count(source, entry, now)
+                self._sources[key] = _Source(now)
+                return why
+            return _count(key, entry, now)
 
     def due(self, *, everything: bool = False) -> list[tuple[str, str]]:
         """(source, reason) of each summary whose minute is over (every pending one with
@@ -57,9 +64,9 @@ class UnknownClientDrops:
         now = self.clock()
         out = []
         with self._lock:
-            for source, entry in self._sources.items():
+            for key, entry in self._sources.items():
                 if entry.more and (everything or now - entry.since >= WINDOW_SECONDS):
-                    out.append((source, _summary(source, entry, now)))
+                    out.append((key[0], _summary(key, entry, now)))
             self._forget_quiet(now)
         return out
 
@@ -74,12 +81,13 @@ class UnknownClientDrops:
         return len(self._sources)
 
 
-def _count(source: str, entry: _Source, now: float) -> str | None:
+def _count(key: _Key, entry: _Source, now: float) -> str | None:
     entry.more += 1
-    return _summary(source, entry, now) if now - entry.since >= WINDOW_SECONDS else None
+    return _summary(key, entry, now) if now - entry.since >= WINDOW_SECONDS else None
 
 
-def _summary(source: str, entry: _Source, now: float) -> str:
+def _summary(key: _Key, entry: _Source, now: float) -> str:
+    source, why = key
     text = f"{plural(entry.more, 'more request', 'more requests')} from {source} dropped in the "
     entry.since, entry.more = now, 0
-    return text + "last minute"
+    return text + "last minute" + ("" if why == FIRST_REASON else f": {why}")

@@ -16,7 +16,7 @@ from pyrad import packet as rp
 from pyrad.packet import PacketError
 
 from mfa_console.core.radius import packets as pk
-from mfa_console.core.radius.drops import FIRST_REASON, OTHERS, UnknownClientDrops
+from mfa_console.core.radius.drops import FIRST_REASON, OTHERS, Drops
 from mfa_console.core.radius.protocols import (
     AuthEvent,
     AuthLog,
@@ -53,7 +53,7 @@ class Handler:
         challenges: Challenges,
         counts: Counts,
         server_ip: str = "",
-        unknown: UnknownClientDrops | None = None,
+        drops: Drops | None = None,
     ) -> None:
         self.runtime = runtime
         self.factor = second_factor
@@ -61,14 +61,14 @@ class Handler:
         self.challenges = challenges
         self.counts = counts
         self.server_ip = server_ip
-        self.unknown = unknown if unknown is not None else UnknownClientDrops()
+        self.drops = drops if drops is not None else Drops()
 
     # -- authentication port
     def authenticate(self, data: bytes, source: str, client: Client) -> bytes | None:
         try:
             request = pk.decode_auth(data, client.secret)
         except (PacketError, KeyError, ValueError, IndexError) as exc:
-            return self._drop(source, client, "", f"malformed packet ({exc})")
+            return self._drop(source, client, "", "malformed packet", str(exc))
         if request.code not in (pk.ACCESS_REQUEST, pk.STATUS_SERVER):
             return self._drop(source, client, "", f"packet code {request.code} on the auth port")
         problem = self._authenticator_problem(request, client)
@@ -77,8 +77,7 @@ class Handler:
         if request.code == pk.STATUS_SERVER:
             self.counts.add("status-server")
             return _encode(pk.reply_packet(request, pk.ACCESS_ACCEPT, []))
-        context = RequestContext(source, client.label, self.runtime.server_name, self.server_ip)
-        return self._access(request, client, context)
+        return self._access(request, client, self._context(source, client.label))
 
     def _authenticator_problem(self, request: rp.Packet, client: Client) -> str:
         if request.message_authenticator:
@@ -286,38 +285,48 @@ class Handler:
         self.counts.add("challenged")
         return _encode(_challenge_packet(request, state, prompt))
 
-    def _drop(self, source: str, client: Client | None, name: str, why: str) -> bytes | None:
+    def _drop(
+        self, source: str, client: Client | None, name: str, why: str, detail: str = ""
+    ) -> bytes | None:
+        """Counted every time; logged the first time for this source and reason (with
+        ``detail``), then summarised once a minute (``core.radius.drops``)."""
         self.counts.add("dropped")
-        label = client.label if client is not None else "unknown client"
-        log.warning("RADIUS request from %s (%s) dropped: %s.", source, label, why)
-        ctx = RequestContext(source, label, self.runtime.server_name, self.server_ip)
-        self._log(name, "RADIUS_REQUEST_DROPPED", why, ctx)
-        return None
-
-    def unknown_client(self, source: str) -> None:
-        """Counted every time; logged the first time, then summarised once a minute."""
-        self.counts.add("dropped")
-        reason = self.unknown.note(source)
-        if reason is not None:
-            self._log_unknown(source, reason)
-
-    def report_unknown_clients(self, *, everything: bool = False) -> None:
-        """Write the summaries of drops from unknown clients whose minute is over."""
-        for source, reason in self.unknown.due(everything=everything):
-            self._log_unknown("" if source == OTHERS else source, reason)
-
-    def _log_unknown(self, source: str, reason: str) -> None:
-        if reason == FIRST_REASON:
+        reason = self.drops.note(source, why)
+        if reason is None:
+            return None
+        label = client.label if client is not None else ""
+        if reason == why:
+            reason += f" ({detail})" if detail else ""
             log.warning(
-                "RADIUS request from %s dropped: %s (further drops from this address are "
-                "summarised once a minute).",
+                "RADIUS request from %s (%s) dropped: %s (further drops like it from this "
+                "address are summarised once a minute).",
                 source,
+                label or "unknown client",
                 reason,
             )
         else:
             log.warning("RADIUS: %s.", reason)
-        ctx = RequestContext(source, "", self.runtime.server_name, self.server_ip)
-        self._log("", "RADIUS_REQUEST_DROPPED", reason, ctx)
+            name = ""
+        self._log(name, "RADIUS_REQUEST_DROPPED", reason, self._context(source, label))
+        return None
+
+    def unknown_client(self, source: str) -> None:
+        self._drop(source, None, "", FIRST_REASON)
+
+    def report_drops(self, *, everything: bool = False) -> None:
+        """Write the summaries of dropped requests whose minute is over."""
+        for source, reason in self.drops.due(everything=everything):
+            client = self.runtime.clients.find(source) if source != OTHERS else None
+            log.warning("RADIUS: %s.", reason)
+            self._log(
+                "",
+                "RADIUS_REQUEST_DROPPED",
+                reason,
+                self._context("" if source == OTHERS else source, client.label if client else ""),
+            )
+
+    def _context(self, source: str, label: str) -> RequestContext:
+        return RequestContext(source, label, self.runtime.server_name, self.server_ip)
 
     def _log(self, username: str, result: str, reason: str, ctx: RequestContext) -> None:
         self.auth_log.record(AuthEvent(username, result, reason, ctx))
@@ -327,7 +336,7 @@ class Handler:
         try:
             request = pk.decode_acct(data, client.secret)
         except (PacketError, KeyError, ValueError, IndexError) as exc:
-            return self._drop(source, client, "", f"malformed accounting packet ({exc})")
+            return self._drop(source, client, "", "malformed accounting packet", str(exc))
         if request.code == pk.STATUS_SERVER:
             if not (request.message_authenticator and request.verify_message_authenticator()):
                 return self._drop(

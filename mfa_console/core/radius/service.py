@@ -25,7 +25,7 @@ from mfa_console.core.db.models import AuditRow
 from mfa_console.core.directory.settings import PASSWORD_SECRET, DirectorySettings
 from mfa_console.core.errors import ConsoleError
 from mfa_console.core.radius.config import RadiusConfig
-from mfa_console.core.radius.drops import UnknownClientDrops
+from mfa_console.core.radius.drops import Drops
 from mfa_console.core.radius.handler import Handler
 from mfa_console.core.radius.models import RadiusStatusRow
 from mfa_console.core.radius.protocols import AuthLog, SecondFactor
@@ -198,7 +198,7 @@ class RadiusRunner:
         self.server: RadiusServer | None = None
         self.challenges = Challenges()
         self.counts = Counts(activity)
-        self.unknown = UnknownClientDrops()
+        self.drops = Drops()
         self._generation = -1
         self._bound: tuple[object, ...] = ()
         self._error = ""
@@ -229,7 +229,7 @@ class RadiusRunner:
             self._generation = generation
         self.challenges.purge()
         if self.server is not None:
-            self.server.handler.report_unknown_clients()
+            self.server.handler.report_drops()
         listening = self.server.listening if self.server is not None else []
         self.service.write_status(listening, self._error, self.counts.last_hour())
 
@@ -249,7 +249,7 @@ class RadiusRunner:
             log.error("RADIUS: %s", self._error)
             return
         handler = Handler(
-            runtime, self.factor, self.auth_log, self.challenges, self.counts, unknown=self.unknown
+            runtime, self.factor, self.auth_log, self.challenges, self.counts, drops=self.drops
         )
         forward = upstream.account if upstream is not None else None
         bound = (settings.addresses(), settings.auth_port, settings.acct_port)
@@ -281,7 +281,7 @@ class RadiusRunner:
     def _close_server(self) -> None:
         if self.server is not None:
             self.server.stop()
-            self.server.handler.report_unknown_clients(everything=True)
+            self.server.handler.report_drops(everything=True)
             self.server.handler.runtime.target.close()
             self.server = None
             self._bound = ()
