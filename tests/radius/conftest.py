@@ -110,10 +110,12 @@ class RadiusEnv:
     def add_client(self, address: str = "127.0.0.1", secret: str = SECRET, **flags: bool) -> None:
         self.services.radius.config.save_client(RadiusClient(address, "VPN", **flags), secret)
 
-    def start(self) -> RadiusEnv:
+    def start(self, *, workers: int | None = None) -> RadiusEnv:
         if self.server is None:
             self.server = ThreadedServer(self.services)  # as the service's RADIUS process runs
             self.runner, self.auth_log = self.server.runner, self.server.auth_log
+            if workers is not None:
+                self.runner.workers = workers
         assert self.runner is not None
         self.runner.tick()
         return self

@@ -27,13 +27,17 @@ from mfa_console.core.radius.handler import Handler
 from mfa_console.core.radius.packets import RawAttributes
 from mfa_console.core.radius.runtime import Client
 from mfa_console.core.radius.state import IN_FLIGHT, ReplyCache
+from mfa_console.core.wording import plural
 
 log = logging.getLogger("mfa_console.radius")
 
 MAX_DATAGRAM = 4096
-# A request that waited this long for a worker is dropped unanswered: its client has given up
-# or retransmitted (a retransmission is answered from the cache once the first is done).
-STALE_SECONDS = 10.0
+# A request that waited this long for a worker is dropped unanswered: most clients give up
+# after 3 to 5 seconds (and retransmit: a retransmission of a dropped request is checked anew).
+# Under a load beyond what the server can answer, answering requests whose client has given
+# up would only make every later one late too; dropping them keeps the answers in time.
+STALE_SECONDS = 4.0
+OVERLOAD_LOG_EVERY = 60.0  # seconds between the service log's lines about overload drops
 
 
 class PortInUseError(ConsoleError):
@@ -83,7 +87,9 @@ class RadiusServer:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
-        self._overload_logged = 0.0
+        self._overload_logged = -OVERLOAD_LOG_EVERY
+        self._overload_dropped = 0
+        self._overload_lock = threading.Lock()
 
     @property
     def listening(self) -> list[str]:
@@ -184,11 +190,7 @@ class RadiusServer:
         if time.monotonic() - arrived > STALE_SECONDS:
             self.cache.answer(key, None)
             self.handler.counts.add("dropped-overload")
-            log.warning(
-                "RADIUS request from %s dropped: waited over %.0f s (overload).",
-                source,
-                STALE_SECONDS,
-            )
+            self._log_overload()
             return
         try:
             if kind == "auth":
@@ -201,6 +203,23 @@ class RadiusServer:
         self.cache.answer(key, reply)
         if reply is not None:
             self._send(sock, reply, peer)
+
+    def _log_overload(self) -> None:
+        """The first drop, then at most one line a minute with the count (the status counts
+        every one)."""
+        now = time.monotonic()
+        with self._overload_lock:
+            self._overload_dropped += 1
+            if now - self._overload_logged < OVERLOAD_LOG_EVERY:
+                return
+            dropped, self._overload_dropped, self._overload_logged = self._overload_dropped, 0, now
+        log.warning(
+            "RADIUS server overloaded: %s waited over %.0f s for a worker and %s dropped "
+            "(the clients retry; next report in a minute at the earliest).",
+            plural(dropped, "request"),
+            STALE_SECONDS,
+            "was" if dropped == 1 else "were",
+        )
 
     @staticmethod
     def _send(sock: socket.socket, reply: bytes, peer: tuple) -> None:
