@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 
-BACKGROUND_NICE = int(os.environ.get("BN", 10))
+BACKGROUND_NICE = 10
 
 
 def lower_process_priority() -> None:

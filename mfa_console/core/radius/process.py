@@ -38,8 +38,8 @@ STOP_WAIT_S = 15.0
 
 
 class RadiusProcess:
-    """The parent's handle: ``ensure()`` at every tick (starts or restarts the child),
-    ``close()`` when the service stops."""
+    """The parent's handle: ``ensure()`` starts or restarts the child (``RadiusSupervisor``
+    calls it every second), ``close()`` stops it."""
 
     def __init__(self, url: str, password: str | None = None) -> None:
         """``password``: PostgreSQL's, sent to the child through its pipe (never its command
@@ -163,10 +163,14 @@ class ThreadedServer:
         self.auth_log = QueuedAuthLog(services.db)
         self.factor = ConsoleSecondFactor(services.db, self.auth_log.record_entry)
         self.runner = RadiusRunner(services.radius, self.factor, self.auth_log, activity=activity)
+        self._started = False
 
     def start(self) -> None:
-        self.factor.warm()
-        self.runner.start_background()
+        """Start answering (once; the service's loop calls it on every tick)."""
+        if not self._started:
+            self._started = True
+            self.factor.warm()
+            self.runner.start_background()
 
     def close(self) -> None:
         self.runner.close()
