@@ -10,14 +10,16 @@ separate processes; the compare-and-set is what makes one code succeed exactly o
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import String, bindparam, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ClauseElement
 
 from mfa_console.core.auth import lockout
 from mfa_console.core.auth.log import AuthLogEntry, add_entry, uuid7
@@ -87,21 +89,33 @@ _USER_COLUMNS = (  # in the order of _User's fields
 )  # fmt: skip
 
 
-_TOKEN_AT = len(_USER_COLUMNS)  # _QUERY's token columns follow, in the order of _Token's fields
-# Built once: a verification only binds values. One statement reads the user, its lockout
-# state and its tokens with their replay-guard state (a row per token; one row without a token).
-_QUERY = (
-    select(
-        *_USER_COLUMNS, OathTokenRow.id.label("token_id"), OathTokenRow.serial,
-        OathTokenRow.state, OathTokenRow.seed_sealed, OathTokenRow.algorithm, OathTokenRow.digits,
-        OathTokenRow.period, OathTokenStateRow.drift,
-    )
-    .select_from(UserRow)
-    .outerjoin(AuthUserStateRow, AuthUserStateRow.user_id == UserRow.id)
-    .outerjoin(OathTokenRow, OathTokenRow.user_id == UserRow.id)
-    .outerjoin(OathTokenStateRow, OathTokenStateRow.token_id == OathTokenRow.id)
-    .where(UserRow.username_key == bindparam("key"))
+_TOKEN_COLUMNS = (  # in the order of _Token's fields
+    OathTokenRow.id.label("token_id"), OathTokenRow.serial, OathTokenRow.state,
+    OathTokenRow.seed_sealed, OathTokenRow.algorithm, OathTokenRow.digits, OathTokenRow.period,
+    OathTokenStateRow.drift,
 )  # fmt: skip
+_TOKEN_AT = len(_USER_COLUMNS)  # a lookup row: the user's columns, the token's, the user's key
+_KEY_AT = _TOKEN_AT + len(_TOKEN_COLUMNS)
+
+Rows = list[Sequence[Any]]  # the rows of one user in a lookup (a row per token, at least one)
+
+
+@functools.cache
+def _lookup(count: int) -> ClauseElement:
+    """One statement reads the users whose key is one of ``count`` names, their lockout state
+    and their tokens with their replay-guard state (built once per count: a verification only
+    binds values)."""
+    keys = [bindparam(f"k{i}", type_=String) for i in range(count)]
+    return (
+        select(*_USER_COLUMNS, *_TOKEN_COLUMNS, UserRow.username_key)
+        .select_from(UserRow)
+        .outerjoin(AuthUserStateRow, AuthUserStateRow.user_id == UserRow.id)
+        .outerjoin(OathTokenRow, OathTokenRow.user_id == UserRow.id)
+        .outerjoin(OathTokenStateRow, OathTokenStateRow.token_id == OathTokenRow.id)
+        .where(UserRow.username_key.in_(keys))
+    )
+
+
 _LAST_STEP = select(OathTokenStateRow.last_step).where(
     OathTokenStateRow.token_id == bindparam("token")
 )
@@ -161,7 +175,7 @@ class Verifier:
         with translate_errors(self.db):
             self._policy()
             self._data_key()
-            self.reads.prepare(_QUERY, _LAST_STEP)
+            self.reads.prepare(_lookup(1), _lookup(2), _LAST_STEP)
             self._writes.prepare(_CLAIM)
 
     def close(self) -> None:
@@ -171,12 +185,19 @@ class Verifier:
         self._writes.close()
 
     def verify(
-        self, request: AuthRequest, *, now: float | None = None, log: bool = True
+        self,
+        request: AuthRequest,
+        *,
+        now: float | None = None,
+        log: bool = True,
+        rows: Rows | None = None,
     ) -> VerifyResult:
+        """``rows``: the user's rows of a ``lookup()`` made for this request a moment ago (the
+        RADIUS server looks the user up first), else read now."""
         unix = time.time() if now is None else now
         at = datetime.fromtimestamp(unix, UTC).replace(tzinfo=None)  # stored times: naive UTC
         with translate_errors(self.db):
-            facts = self._read(request, unix, at)
+            facts = self._read(request, unix, at, rows)
             code = self._claim(facts)
         write_log = log and self.record is None
         if _bookkeeping(facts, code) or write_log:
@@ -190,9 +211,20 @@ class Verifier:
         return VerifyResult(code, request.username, facts.user.id if facts.user else None,
                             facts.reason)  # fmt: skip
 
-    def _read(self, request: AuthRequest, unix: float, at: datetime) -> _Facts:
+    def lookup(self, names: Sequence[str]) -> dict[str, Rows]:
+        """The rows of each of ``names`` that is a console user, by its key (one statement)."""
+        keys = [name.strip().lower() for name in names]
+        found: dict[str, Rows] = {}
+        if keys:
+            params = {f"k{i}": key for i, key in enumerate(keys)}
+            for row in self.reads.rows(_lookup(len(keys)), params):
+                found.setdefault(row[_KEY_AT], []).append(row)
+        return found
+
+    def _read(self, request: AuthRequest, unix: float, at: datetime, rows: Rows | None) -> _Facts:
         settings, when_disabled = self._policy()
-        rows = self.reads.rows(_QUERY, {"key": request.username.strip().lower()})
+        if rows is None:
+            rows = self.lookup([request.username]).get(request.username.strip().lower(), [])
         user = _user(rows[0]) if rows else None
         facts = _Facts(user, settings)
         if user is None:
@@ -205,7 +237,7 @@ class Verifier:
         elif user.locked_until is not None and user.locked_until > at:
             facts.early = ResultCode.AUTHENTICATION_THROTTLED
         else:
-            tokens = [_Token(*row[_TOKEN_AT:]) for row in rows if row[-1] is not None]
+            tokens = [_Token(*row[_TOKEN_AT:_KEY_AT]) for row in rows if _has_token(row)]
             self._match_code(facts, tokens, request.code, unix)
         return facts
 
@@ -328,8 +360,18 @@ def _log_entry(request: AuthRequest, facts: _Facts, code: ResultCode, at: dateti
     )  # fmt: skip
 
 
+def _has_token(row: Sequence[Any]) -> bool:
+    return row[_KEY_AT - 1] is not None  # the token's replay-guard state (outer joins)
+
+
+def user_fields(rows: Rows) -> tuple[str, bool, str]:
+    """The username, whether enabled, and the method, of a user's lookup rows."""
+    user = _user(rows[0])
+    return user.username, user.enabled, user.method
+
+
 def _user(row: Sequence[Any]) -> _User:
-    """The user part of a row of ``_QUERY`` (as the driver returns it: SQLite's dates are text)."""
+    """The user part of a lookup row (as the driver returns it: SQLite's dates are text)."""
     values = list(row[:_TOKEN_AT])
     values[5] = bool(values[5])  # enabled
     values[9] = _timestamp(values[9])  # locked_until
