@@ -11,7 +11,6 @@ stop writes them.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from collections.abc import Callable
@@ -103,15 +102,21 @@ class ConsoleSecondFactor:
 
 
 class QueuedAuthLog:
-    """AuthLog that writes from a background thread, a batch per transaction; ``close()``
-    writes what is queued."""
+    """AuthLog that writes from a background thread every ``WAIT`` seconds, what was recorded
+    meanwhile in transactions of up to ``BATCH`` rows; recording wakes nobody (a request only
+    appends to a list). ``close()`` writes what is pending."""
 
     BATCH = 500
     WAIT = 0.1  # seconds a row may wait for others to share its transaction
+    MAX_PENDING = 100_000
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._queue: queue.Queue[AuthLogEntry | None] = queue.Queue(maxsize=100_000)
+        self._pending: list[AuthLogEntry] = []
+        self._recorded = self._done = 0  # entries accepted, and written (or failed) since
+        self._lock = threading.Condition()
+        self._wake = threading.Event()
+        self._closing = False
         self._thread = threading.Thread(target=self._run, name="radius-auth-log", daemon=True)
         self._thread.start()
 
@@ -119,39 +124,41 @@ class QueuedAuthLog:
         self.record_entry(_entry(event))
 
     def record_entry(self, entry: AuthLogEntry) -> None:
-        """Queue ``entry``; its time and id are those of now, not of the batch's write."""
+        """Keep ``entry`` for the next write; its time and id are those of now."""
         if entry.at is None or entry.id is None:
             entry = replace(entry, at=entry.at or utcnow(), id=entry.id or uuid7())
-        try:
-            self._queue.put_nowait(entry)
-        except queue.Full:
-            log.error(
-                "Authentication log queue full: an entry for %r was not written.", entry.username
-            )
+        with self._lock:
+            if len(self._pending) < self.MAX_PENDING:
+                self._pending.append(entry)
+                self._recorded += 1
+                return
+        log.error("Authentication log queue full: an entry for %r was not written.", entry.username)
 
     def flush(self) -> None:
         """Return when everything recorded so far is written."""
-        self._queue.join()
+        with self._lock:
+            target = self._recorded
+            self._wake.set()
+            self._lock.wait_for(lambda: self._done >= target)
 
     def close(self) -> None:
-        self._queue.put(None)
+        self._closing = True
+        self._wake.set()
         self._thread.join()
 
     def _run(self) -> None:
         while True:
-            batch = [self._queue.get()]
-            until = time.monotonic() + self.WAIT
-            while len(batch) < self.BATCH and batch[-1] is not None:
-                try:
-                    batch.append(self._queue.get(timeout=max(0.0, until - time.monotonic())))
-                except queue.Empty:
-                    break
-            events = [e for e in batch if e is not None]
-            if events:
-                self._write(events)
-            for _ in batch:
-                self._queue.task_done()
-            if None in batch:
+            self._wake.wait(self.WAIT)
+            self._wake.clear()
+            closing = self._closing
+            with self._lock:
+                entries, self._pending = self._pending, []
+            for start in range(0, len(entries), self.BATCH):
+                self._write(entries[start : start + self.BATCH])
+            with self._lock:
+                self._done += len(entries)
+                self._lock.notify_all()
+            if closing:
                 return
 
     def _write(self, entries: list[AuthLogEntry]) -> None:
@@ -160,6 +167,8 @@ class QueuedAuthLog:
                 add_entries(session, entries)
         except ConsoleError as exc:
             log.error("%d authentication log entries not written: %s", len(entries), exc)
+        except Exception:  # a bug: the writer must outlive it, or flush() would wait forever
+            log.exception("%d authentication log entries not written.", len(entries))
 
 
 def _entry(event: AuthEvent) -> AuthLogEntry:
