@@ -15,8 +15,14 @@ from pathlib import Path
 import pytest
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# One log folder per worker process of a parallel run (pytest-xdist), none shared by two writers.
 os.environ.setdefault(
-    "MFA_CONSOLE_LOG_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "mfa-console-test-logs")
+    "MFA_CONSOLE_LOG_DIR",
+    str(
+        Path(os.environ.get("TMPDIR", "/tmp"))
+        / "mfa-console-test-logs"
+        / os.environ.get("PYTEST_XDIST_WORKER", "main")
+    ),
 )
 
 from mfa_console.app import Services, open_services

@@ -26,7 +26,9 @@ from mfa_console.core.db import migrate
 from mfa_console.core.users.records import UserInput
 from tests.installer.conftest import clean_env
 
-pytestmark = pytest.mark.slow
+# In order, on one worker of a parallel run (pytest-xdist's --dist loadgroup): the tests build
+# on one installation.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("installer")]
 
 
 @dataclass
