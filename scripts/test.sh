@@ -23,7 +23,6 @@ echo "== import-linter"
 .venv/bin/lint-imports
 echo "== pytest"
 # One worker per CPU, two at least. The workers share the one Samba AD DC of the machine
-# (tests/services/samba_ad.py); a module marked xdist_group runs on one worker (loadgroup).
+# (tests/services/samba_ad.py); tests/conftest.py says which tests share a worker.
 workers=$(( $(nproc) > 2 ? $(nproc) : 2 ))
-exec dbus-run-session -- scripts/with-keyring.sh .venv/bin/python -m pytest \
-    -n "$workers" --dist loadgroup "$@"
+exec dbus-run-session -- scripts/with-keyring.sh .venv/bin/python -m pytest -n "$workers" "$@"

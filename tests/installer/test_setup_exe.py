@@ -26,9 +26,7 @@ from mfa_console.core.db import migrate
 from mfa_console.core.users.records import UserInput
 from tests.installer.conftest import clean_env
 
-# In order, on one worker of a parallel run (pytest-xdist's --dist loadgroup): the tests build
-# on one installation.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("installer")]
+pytestmark = pytest.mark.slow
 
 
 @dataclass
