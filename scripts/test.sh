@@ -11,6 +11,9 @@ scripts/install-system-packages.sh test
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
+# Byte-compile the sources once: the tests start the console (and their own actor processes) some
+# hundreds of times, and where PYTHONDONTWRITEBYTECODE is set each start would compile them again.
+.venv/bin/python -m compileall -q -j 0 mfa_console installer tests
 
 echo "== ruff"
 .venv/bin/ruff check .
