@@ -55,9 +55,12 @@ ONE_WORKER_MODULES = frozenset({"tests/installer/test_setup_exe.py"})
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """Each test its own unit of work, except that a module of ONE_WORKER_MODULES is one unit
-    (they go first: pytest-xdist queues the largest units first)."""
+    (they go first: pytest-xdist queues the largest units first). Only for the default
+    ``--dist load``; another ``--dist`` keeps pytest-xdist's own."""
+    if config.getvalue("dist") != "load":
+        return None
     from xdist.scheduler import LoadScopeScheduling
 
     class Scheduling(LoadScopeScheduling):
