@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.services.shared import locked
+
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("mfa_console", "installer", "resources/icons", "LICENSE", "pyproject.toml")
 
@@ -34,16 +36,18 @@ def sources_hash() -> str:
 
 @pytest.fixture(scope="session")
 def setup_exe() -> Path:
-    """The one-file setup for this platform, built by installer/build.py (once per source state)."""
+    """The one-file setup for this platform, built by installer/build.py (once per source state;
+    a lock makes the other test workers, or another run in this checkout, wait for it)."""
     from installer.build import build, setup_name
 
     cache = ROOT / "build" / "installer-test"
     here = cache / sources_hash()
     exe = here / "dist" / setup_name()
-    if not exe.exists():
-        if cache.exists():
-            shutil.rmtree(cache)  # keep only the build of the current sources
-        build(here / "dist", here / "work")
+    with locked(ROOT / "build" / "installer-test.lock"):
+        if not exe.exists():
+            if cache.exists():
+                shutil.rmtree(cache)  # keep only the build of the current sources
+            build(here / "dist", here / "work")
     return exe
 
 

@@ -4,9 +4,10 @@ The fixtures are registered once for the session by ``pytest_plugins`` in tests/
 every test directory uses them by name (import only the helper classes).
 
 Fixtures:
-- ``test_cas`` (session): ``.trusted`` / ``.untrusted`` CertFiles (``ca_file``, ``cert_file``,
-  ``key_file``). Both servers present a certificate from ``trusted`` (SAN localhost, 127.0.0.1,
-  dc1.example.test); give a client ``untrusted.ca_file`` to see verification fail.
+- ``test_cas`` (session, made once per run for all its workers): ``.trusted`` / ``.untrusted``
+  CertFiles (``ca_file``, ``cert_file``, ``key_file``). Both servers present a certificate from
+  ``trusted`` (SAN localhost, 127.0.0.1, dc1.example.test); give a client ``untrusted.ca_file`` to
+  see verification fail.
 - ``slapd`` (session): a SlapdServer on free ports: ``.url`` (ldap://localhost:P, StartTLS works),
   ``.ldaps_url``, ``.suffix`` dc=example,dc=test, ``.people``/``.groups`` OUs, ``.root_dn`` /
   ``.root_pw``, ``.reader_dn`` / ``.reader_pw`` (a plain bind account); helpers ``add_user(uid,
@@ -20,7 +21,7 @@ Fixtures:
   ``.user_pw``; helpers ``create_ou(name)`` (unique suffix added), ``create_user(sam, ou, given=,
   sn=, mail=, telephoneNumber=..., disabled=)``, ``create_group(name, ou, members)`` (global
   security; members may be groups), ``add_members``, ``remove_members``, ``set_disabled``,
-  ``rename``, ``move``, ``delete``, ``modify``, ``object_guid``. Ports are fixed, so a file lock in
-  the system temp dir makes a second concurrent pytest process wait for the first one's DC to stop.
-  Account lockout threshold: 3 bad passwords.
+  ``rename``, ``move``, ``delete``, ``modify``, ``object_guid``. Ports are fixed, so the workers of
+  one run share the DC, and file locks in the system temp dir make another concurrent run wait
+  until the last of them is done with it. Account lockout threshold: 3 bad passwords.
 """

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.services.certs import CertFiles, write_ca
+from tests.services.certs import CertFiles, ca_files, write_ca
 from tests.services.dns import DnsServer
 from tests.services.postgres import PostgresServer
 from tests.services.samba_ad import SambaDC
+from tests.services.shared import locked, run_folder, run_id
 from tests.services.slapd import SlapdServer
 
 
@@ -26,8 +27,15 @@ class TestCAs:
 
 @pytest.fixture(scope="session")
 def test_cas(tmp_path_factory: pytest.TempPathFactory) -> TestCAs:
-    folder = tmp_path_factory.mktemp("cas")
-    return TestCAs(write_ca(folder, "trusted"), write_ca(folder, "untrusted"))
+    """Made once per run: the workers of a run share the Samba AD DC, which presents a
+    certificate of ``trusted``."""
+    folder = run_folder(tmp_path_factory) / "cas"
+    with locked(folder / "lock"):
+        if not (folder / "done").exists():
+            write_ca(folder, "trusted")
+            write_ca(folder, "untrusted")
+            (folder / "done").touch()
+    return TestCAs(ca_files(folder, "trusted"), ca_files(folder, "untrusted"))
 
 
 @pytest.fixture(scope="session")
@@ -64,8 +72,9 @@ def make_slapd(tmp_path: Path, test_cas: TestCAs) -> Iterator[MakeSlapd]:
 
 @pytest.fixture(scope="session")
 def samba_ad(tmp_path_factory: pytest.TempPathFactory, test_cas: TestCAs) -> Iterator[SambaDC]:
-    """The session's Samba AD DC (EXAMPLE.TEST on localhost:389/636), shared machine-wide."""
-    dc = SambaDC(tmp_path_factory.mktemp("samba"), test_cas.trusted).acquire()
+    """The run's Samba AD DC (EXAMPLE.TEST on localhost:389/636): one per machine, shared by
+    the workers of a run; another run waits until the last of them is done with it."""
+    dc = SambaDC(tmp_path_factory.mktemp("samba"), test_cas.trusted).acquire(run_id())
     yield dc
     dc.release()
 

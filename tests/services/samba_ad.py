@@ -1,9 +1,12 @@
-"""A throwaway Samba Active Directory domain controller (EXAMPLE.TEST) for the whole test session.
+"""A throwaway Samba Active Directory domain controller (EXAMPLE.TEST) for a whole test run.
 
-Samba's LDAP ports are fixed (389/636), so one DC runs per machine: ``SambaDC.acquire()`` takes an
-exclusive ``fcntl`` lock on a file in the system temp dir before provisioning (a second pytest
-process waits there until the first one's session ends) and ``release()`` stops the DC by its PID
-(SIGTERM to the process group leader) and drops the lock.
+Samba's LDAP ports are fixed (389/636), so one DC runs per machine, shared by the worker processes
+of one test run (pytest-xdist). ``SambaDC.acquire(run)`` looks, under a short machine-wide gate
+lock, at the state file of the running DC: one started by the same run is joined with a shared
+``fcntl`` lock on LOCK_FILE; otherwise an exclusive lock on LOCK_FILE (nobody uses a DC) lets it
+provision and start one, then keep a shared lock. While another run holds the DC, it waits.
+``release()`` drops the shared lock, and the last user (who can then lock exclusively) stops the
+DC by its PID (SIGTERM to the process group leader).
 
 The DC presents a certificate from the test CA with SAN localhost/127.0.0.1/dc1.example.test, as a
 real AD CS deployment would. Helpers create OUs, users, nested groups and change them the way an
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import signal
 import socket
@@ -22,7 +26,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -40,6 +44,10 @@ USER_PW = "Passw0rd!User1"
 LOCKOUT_THRESHOLD = 3
 LOCK_FILE = Path(tempfile.gettempdir()) / "mfa-console-test-samba-ad.lock"
 PID_FILE = Path(tempfile.gettempdir()) / "mfa-console-test-samba-ad.pid"
+# Held a moment by a process that joins, starts or leaves the DC; the state file says which run
+# started it and its PID.
+GATE_FILE = Path(tempfile.gettempdir()) / "mfa-console-test-samba-ad.gate"
+STATE_FILE = Path(tempfile.gettempdir()) / "mfa-console-test-samba-ad.json"
 
 GLOBAL_SECURITY_GROUP = -2147483646  # ADS_GROUP_TYPE_GLOBAL_GROUP | SECURITY_ENABLED
 UAC_NORMAL = 0x200
@@ -66,27 +74,47 @@ class SambaDC:
         self._lock: IO[str] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
-    def acquire(self, timeout: float = 600) -> SambaDC:
-        """Wait for the machine-wide DC lock, then provision and start the DC."""
+    def acquire(self, run: str, timeout: float = 600) -> SambaDC:
+        """Use the DC that this test run (``run``) already started, or wait until no other run
+        holds one, then provision and start it."""
         self._lock = LOCK_FILE.open("a+")
         deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("another test session kept the Samba AD DC lock") from None
-                time.sleep(0.5)
         try:
-            _stop_stale_dc()
-            _check_ports_free()
-            self._provision()
-            self._start()
+            while not self._join_or_start(run, deadline):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("another test session kept the Samba AD DC lock")
+                time.sleep(0.5)
         except BaseException:
-            self.release()
+            self._lock.close()
+            self._lock = None
             raise
         return self
+
+    def _join_or_start(self, run: str, deadline: float) -> bool:
+        """One try, under the gate: join the run's DC (a shared lock), or, when nobody holds
+        one (an exclusive lock), start it and keep a shared lock. False: another run has it."""
+        assert self._lock is not None
+        with _gate(deadline):
+            state = _read_state()
+            if state.get("run") == run and _is_samba(state.get("pid")):
+                return _try_flock(self._lock, fcntl.LOCK_SH)
+            if not _try_flock(self._lock, fcntl.LOCK_EX):
+                return False
+            try:
+                _stop_stale_dc()
+                _wait_ports_free()
+                self._provision()
+                self._start()
+            except BaseException:
+                self._stop()
+                fcntl.flock(self._lock.fileno(), fcntl.LOCK_UN)
+                raise
+            assert self.process is not None
+            STATE_FILE.write_text(json.dumps({"run": run, "pid": self.process.pid}))
+            # flock turns exclusive into shared by unlocking first; only holders of the gate lock
+            # LOCK_FILE, so no other process of this code can take the DC in that moment.
+            fcntl.flock(self._lock.fileno(), fcntl.LOCK_SH)
+            return True
 
     def _provision(self) -> None:
         t = self.workdir
@@ -151,7 +179,21 @@ class SambaDC:
         raise RuntimeError("the Samba AD DC did not answer LDAPS within 60 s")
 
     def release(self) -> None:
-        """Stop the DC (SIGTERM to its PID ends all its processes) and drop the lock."""
+        """Drop this process's use of the DC; the last user of the run stops it (SIGTERM to its
+        PID ends all its processes)."""
+        if self._lock is None:
+            return
+        with _gate(time.monotonic() + 600):
+            fcntl.flock(self._lock.fileno(), fcntl.LOCK_UN)
+            if _try_flock(self._lock, fcntl.LOCK_EX):
+                self._stop()
+                fcntl.flock(self._lock.fileno(), fcntl.LOCK_UN)
+        self._lock.close()
+        self._lock = None
+
+    def _stop(self) -> None:
+        """Stop the DC described by the state file (started by this or another process)."""
+        pid = _read_state().get("pid")
         if self.process is not None:
             _terminate(self.process.pid)
             try:
@@ -160,11 +202,11 @@ class SambaDC:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
             self.process = None
-            PID_FILE.unlink(missing_ok=True)
-        if self._lock is not None:
-            fcntl.flock(self._lock.fileno(), fcntl.LOCK_UN)
-            self._lock.close()
-            self._lock = None
+        elif isinstance(pid, int) and _is_samba(pid):
+            _terminate(pid)
+            _wait_gone(pid)
+        STATE_FILE.unlink(missing_ok=True)
+        PID_FILE.unlink(missing_ok=True)
 
     # -- administration over LDAPS ---------------------------------------------------------
     def admin(self) -> ldap3.Connection:
@@ -352,18 +394,82 @@ def _terminate(pid: int) -> None:
 
 def _stop_stale_dc() -> None:
     """A DC left by a killed test session (we hold the lock, so its owner is gone): stop it."""
+    for pid in (_read_state().get("pid"), _read_pid_file()):
+        if isinstance(pid, int) and _is_samba(pid):
+            _terminate(pid)
+            _wait_gone(pid)
+    STATE_FILE.unlink(missing_ok=True)
+    PID_FILE.unlink(missing_ok=True)
+
+
+def _read_pid_file() -> int | None:
     try:
-        pid = int(PID_FILE.read_text().strip())
+        return int(PID_FILE.read_text().strip())
     except (OSError, ValueError):
-        return
+        return None
+
+
+def _read_state() -> dict[str, object]:
+    try:
+        state = json.loads(STATE_FILE.read_text())
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _is_samba(pid: object) -> bool:
+    """A live (not zombie) process whose command line names samba."""
+    if not isinstance(pid, int):
+        return False
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        cmdline = b""
-    if b"samba" in cmdline:
-        _terminate(pid)
-        for _ in range(100):
-            if not Path(f"/proc/{pid}").exists():
-                break
+        status = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return b"samba" in cmdline and status != "Z"
+
+
+def _wait_gone(pid: int, timeout: float = 20) -> None:
+    """Wait for a process that is not our child to end (or be left a zombie); SIGKILL its group
+    after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while _is_samba(pid):
+        if time.monotonic() > deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+            deadline = time.monotonic() + timeout
+        time.sleep(0.1)
+
+
+def _wait_ports_free(timeout: float = 20) -> None:
+    """A DC just stopped may leave its ports a moment; after ``timeout`` name their holder."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            _check_ports_free()
+            return
+        except RuntimeError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _try_flock(handle: IO[str], operation: int) -> bool:
+    try:
+        fcntl.flock(handle.fileno(), operation | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _gate(deadline: float) -> Iterator[None]:
+    with GATE_FILE.open("a+") as gate:
+        while not _try_flock(gate, fcntl.LOCK_EX):
+            if time.monotonic() > deadline:
+                raise RuntimeError("another test session kept the Samba AD DC's gate")
             time.sleep(0.1)
-    PID_FILE.unlink(missing_ok=True)
+        try:
+            yield
+        finally:
+            fcntl.flock(gate.fileno(), fcntl.LOCK_UN)
