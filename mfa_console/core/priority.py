@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 
 BACKGROUND_NICE = 10
 
 
 def lower_process_priority() -> None:
     """This process (and the children it starts from now on) yields to normal work."""
-    if hasattr(os, "nice"):
-        with contextlib.suppress(OSError):
-            os.nice(max(0, BACKGROUND_NICE - os.getpriority(os.PRIO_PROCESS, 0)))
+    if sys.platform == "win32":
+        return
+    with contextlib.suppress(OSError):
+        os.nice(max(0, BACKGROUND_NICE - os.getpriority(os.PRIO_PROCESS, 0)))
