@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QSettings, QSize
-from PySide6.QtWidgets import QApplication, QLabel, QTabWidget
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from mfa_console.app import Services
 from mfa_console.ui.main_window import MainWindow
 from mfa_console.ui.panes.registry import PANES
-from tests.ui.fit_probe import check_dialog, walk_wizard
+from tests.ui.fit_probe import check_dialog, each_tab, walk_wizard
 from tests.ui.test_keyboard import _dialogs
 
 SMALL = QSize(1024, 700)
@@ -27,12 +27,10 @@ def test_every_pane_renders_at_1024x700_without_growing_the_window(
     window.show()
     for spec in PANES:
         pane = window.show_pane(spec.key)
-        tabs = [t for t in pane.findChildren(QTabWidget) if t.isVisibleTo(window)]
-        for tab_widget, index in [(None, 0), *((t, i) for t in tabs for i in range(t.count()))]:
-            if tab_widget is not None:
-                tab_widget.setCurrentIndex(index)
+        for tab, show in each_tab(pane):
+            show()
             QApplication.processEvents()
-            assert window.size() == SMALL, (spec.key, index, window.size())
+            assert window.size() == SMALL, (spec.key, tab, window.size())
             assert not pane.grab().isNull()
     minimum = window.minimumSizeHint().expandedTo(window.minimumSize())
     assert minimum.width() <= 1000 and minimum.height() <= 640, minimum

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QHeaderView,
     QTableView,
-    QTabWidget,
     QTreeView,
     QWidget,
 )
@@ -27,6 +26,7 @@ from mfa_console.ui.panes.registry import PANES
 from mfa_console.ui.sizing import ColumnFitter, elided_text, shrunk_to
 from mfa_console.ui.tasks import wait_for_tasks
 from tests.ui import demo
+from tests.ui.fit_probe import each_tab
 from tests.users_gui.data import insert_users
 
 SIZES = [QSize(1024, 700), QSize(1280, 800)]
@@ -35,13 +35,11 @@ SIZES = [QSize(1024, 700), QSize(1280, 800)]
 def _each_pane_and_tab(window: MainWindow) -> Iterator[tuple[str, QWidget]]:
     for spec in PANES:
         pane = window.show_pane(spec.key)
-        tabs = [t for t in pane.findChildren(QTabWidget) if t.isVisibleTo(window)]
-        for tab_widget, index in [(None, 0), *((t, i) for t in tabs for i in range(t.count()))]:
-            if tab_widget is not None:
-                tab_widget.setCurrentIndex(index)
+        for tab, show in each_tab(pane):
+            show()
             assert wait_for_tasks(20)
             QApplication.processEvents()
-            yield (f"{spec.key}/{tab_widget.tabText(index)}" if tab_widget else spec.key), pane
+            yield (f"{spec.key}/{tab}" if tab else spec.key), pane
 
 
 def _empty_column_too_wide(fitter: ColumnFitter) -> list[int]:
